@@ -1,0 +1,5 @@
+"""`python -m pixelaudit` runs the command-line interface."""
+
+from pixelaudit.cli import main
+
+main()

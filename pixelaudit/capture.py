@@ -1,0 +1,244 @@
+"""Listen to one scenario's browser context and emit observation records. Never classifies."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+from pixelaudit.model import Cookie, ImageElement, Request, StorageWrite, WebSocket
+
+HOOKS_JS = files("pixelaudit").joinpath("js/hooks.js").read_text(encoding="utf-8")
+DOM_JS = files("pixelaudit").joinpath("js/dom.js").read_text(encoding="utf-8")
+MAX_IMAGE_BODY = 2 * 1024 * 1024  # pixels are tiny; bigger bodies are not read
+
+
+@dataclass(slots=True)
+class _Entry:
+    """Mutable state of a request while it is in flight; frozen into a Request at the end."""
+
+    url: str
+    method: str
+    resource_type: str
+    time_ms: float
+    frame: str
+    page_url: str
+    redirect_chain: tuple[str, ...]
+    frame_url: str | None = None
+    status: int | None = None
+    content_type: str | None = None
+    size: int | None = None
+    failure: str | None = None
+    redirected_to: str | None = None
+    sent_cookies: bool = False
+    body: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureResult:
+    """Everything one scenario observed."""
+
+    requests: tuple[Request, ...]
+    cookies: tuple[Cookie, ...]
+    storage: tuple[StorageWrite, ...]
+    images: tuple[ImageElement, ...]
+    websockets: tuple[WebSocket, ...]
+    keepalive_urls: frozenset[str] = field(default_factory=frozenset)
+
+
+class Capture:
+    """Collects what one browser context does, timed from `start()`."""
+
+    def __init__(self, scenario: str, page_url: str) -> None:
+        self.scenario = scenario
+        self.page_url = page_url
+        self.t0 = time.monotonic()
+        self.t0_epoch_ms = time.time() * 1000
+        self._entries: dict[object, _Entry] = {}
+        self._order: list[_Entry] = []
+        self._tasks: set[asyncio.Task] = set()
+        self._inflight = 0
+        self._last_activity = self.t0
+        self._cookie_sets: list[tuple[str, str, str, float]] = []  # name, how, url, time_ms
+        self._storage: list[StorageWrite] = []
+        self._images: list[ImageElement] = []
+        self._websockets: list[WebSocket] = []
+        self._keepalive: set[str] = set()
+        self._cookies: list[dict] = []
+
+    def now_ms(self) -> float:
+        """Milliseconds since `start()`."""
+        return round((time.monotonic() - self.t0) * 1000, 1)
+
+    def start(self) -> None:
+        """Mark the scenario's first navigation."""
+        self.t0 = self._last_activity = time.monotonic()
+        self.t0_epoch_ms = time.time() * 1000
+
+    async def attach(self, context) -> None:
+        """Subscribe to the context's events and install the page hooks."""
+        await context.expose_binding("__pixelauditRecord", self._on_binding)
+        await context.add_init_script(HOOKS_JS)
+        context.on("request", self._on_request)
+        context.on("response", self._on_response)
+        context.on("requestfinished", self._on_finished)
+        context.on("requestfailed", self._on_failed)
+        context.on("page", self._on_page)
+        for page in context.pages:
+            self._on_page(page)
+
+    # --- events -------------------------------------------------------------------------------
+    def _on_page(self, page) -> None:
+        page.on("websocket", lambda ws: self._websockets.append(WebSocket(ws.url, self.scenario, self.now_ms())))
+        page.on("framenavigated", lambda frame: self._on_navigated(page, frame))
+
+    def _on_navigated(self, page, frame) -> None:
+        if frame == page.main_frame:
+            self.page_url = frame.url
+
+    def _on_request(self, req) -> None:
+        self._inflight += 1
+        self._last_activity = time.monotonic()
+        chain, prev = [], req.redirected_from
+        while prev is not None:
+            chain.append(prev.url)
+            prev = prev.redirected_from
+        try:
+            frame = req.frame
+            kind = "main" if frame.parent_frame is None else "subframe"
+        except Exception:  # service worker or detached frame
+            frame, kind = None, "none"
+        entry = _Entry(req.url, req.method, req.resource_type, self.now_ms(), kind, self.page_url,
+                       tuple(reversed(chain)))
+        entry.frame_url = (frame.url or None) if frame is not None else None
+        self._entries[req] = entry
+        self._order.append(entry)
+        if req.redirected_from is not None and req.redirected_from in self._entries:
+            self._entries[req.redirected_from].redirected_to = req.url
+
+    def _on_response(self, resp) -> None:
+        entry = self._entries.get(resp.request)
+        if entry is None:
+            return
+        entry.status = resp.status
+        entry.content_type = resp.headers.get("content-type")
+        self._spawn(self._read_response(resp, entry))
+
+    def _on_finished(self, req) -> None:
+        self._done()
+        entry = self._entries.get(req)
+        if entry is not None:
+            self._spawn(self._read_finished(req, entry))
+
+    def _on_failed(self, req) -> None:
+        self._done()
+        entry = self._entries.get(req)
+        if entry is not None:
+            entry.failure = req.failure or "failed"
+
+    def _done(self) -> None:
+        self._inflight = max(0, self._inflight - 1)
+        self._last_activity = time.monotonic()
+
+    def _on_binding(self, source, kind: str, data: dict) -> None:
+        t = self.now_ms()
+        if kind == "cookie":
+            name = str(data.get("value", "")).split("=", 1)[0].strip()
+            self._cookie_sets.append((name, "script", str(data.get("url", "")), t))
+        elif kind == "storage" and data.get("storage"):
+            self._storage.append(StorageWrite(data["storage"], str(data.get("origin", "")), str(data["key"]),
+                                              str(data["value"]), self.scenario, t, str(data["op"])))
+        elif kind == "keepalive":
+            self._keepalive.add(str(data.get("url", "")))
+
+    # --- async detail readers -----------------------------------------------------------------
+    def _spawn(self, coro) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _read_response(self, resp, entry: _Entry) -> None:
+        try:
+            for header in await resp.headers_array():
+                if header["name"].lower() == "set-cookie":
+                    for name in _cookie_names(header["value"]):
+                        self._cookie_sets.append((name, "header", resp.url, entry.time_ms))
+        except Exception:  # the page or browser went away: keep what we have
+            return
+
+    async def _read_finished(self, req, entry: _Entry) -> None:
+        try:
+            headers = await req.all_headers()
+            entry.sent_cookies = "cookie" in headers
+            sizes = await req.sizes()
+            entry.size = sizes.get("responseBodySize")
+            resp = await req.response()
+            is_image = entry.resource_type == "image" or (entry.content_type or "").startswith("image/")
+            if resp is not None and is_image and (entry.size or 0) <= MAX_IMAGE_BODY and not entry.redirected_to:
+                entry.body = await resp.body()
+                entry.size = len(entry.body)
+        except Exception:
+            return
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Wait for the detail readers still running (bounded: a dead browser never answers)."""
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
+
+    async def wait_idle(self, cap: float, quiet: float = 0.5) -> bool:
+        """Wait until no request has been in flight for `quiet` seconds, or `cap` seconds passed."""
+        deadline = time.monotonic() + cap
+        while time.monotonic() < deadline:
+            if self._inflight == 0 and time.monotonic() - self._last_activity >= quiet:
+                return True
+            await asyncio.sleep(0.05)
+        return False
+
+    # --- snapshots ------------------------------------------------------------------------------
+    async def snapshot(self, page, context, per_frame_timeout: float = 3.0) -> None:
+        """Record the images each frame draws, its Web Storage, and the cookie jar."""
+        for frame in list(page.frames):
+            try:
+                dom = await asyncio.wait_for(frame.evaluate(DOM_JS), per_frame_timeout)
+            except Exception:  # detached, crashed or hung frame
+                continue
+            for img in dom["images"]:
+                self._images.append(ImageElement(img["url"], dom["url"], img["kind"], img["width"],
+                                                 img["height"], bool(img["visible"]), bool(img["offscreen"])))
+            written = {(w.storage, w.origin, w.key) for w in self._storage}
+            for storage, pairs in (("local", dom["local"]), ("session", dom["session"])):
+                for key, value in pairs:
+                    if (storage, dom["origin"], key) in written:
+                        continue  # the hook already recorded when it was written
+                    self._storage.append(StorageWrite(storage, dom["origin"], key, value, self.scenario,
+                                                      None, "present"))
+        self._cookies = await asyncio.wait_for(context.cookies(), per_frame_timeout)
+
+    def result(self, extra_requests: tuple[Request, ...] = ()) -> CaptureResult:
+        """Freeze what was observed."""
+        requests = tuple(Request(
+            url=e.url, method=e.method, resource_type=e.resource_type, scenario=self.scenario,
+            page_url=e.page_url, time_ms=e.time_ms, frame=e.frame, frame_url=e.frame_url, status=e.status,
+            content_type=e.content_type, size=e.size, failure=e.failure, redirect_chain=e.redirect_chain,
+            redirected_to=e.redirected_to, sent_cookies=e.sent_cookies, keepalive=e.url in self._keepalive,
+            body=e.body) for e in self._order)
+        return CaptureResult(requests + extra_requests, tuple(self._cookie_records()), tuple(self._storage),
+                             tuple(self._images), tuple(self._websockets), frozenset(self._keepalive))
+
+    def _cookie_records(self):
+        first_set: dict[str, tuple[str, str, float]] = {}
+        for name, how, url, t in self._cookie_sets:
+            first_set.setdefault(name, (how, url, t))
+        for c in self._cookies:
+            how, url, t = first_set.get(c["name"], (None, None, None))
+            expires = c.get("expires")
+            yield Cookie(c["name"], c["value"], c["domain"], c["path"],
+                         None if expires is None or expires < 0 else expires, bool(c.get("secure")),
+                         bool(c.get("httpOnly")), c.get("sameSite"), self.scenario, how, url, t)
+
+
+def _cookie_names(set_cookie: str) -> list[str]:
+    """Cookie names in a Set-Cookie header value (Playwright joins repeated headers with newlines)."""
+    return [line.split("=", 1)[0].strip() for line in set_cookie.split("\n")
+            if "=" in line and line.split("=", 1)[0].strip()]

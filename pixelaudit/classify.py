@@ -1,0 +1,59 @@
+"""Pure classification of captured records: party, known tracker, tracking pixel. No I/O, no browser."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from pixelaudit.capture import CaptureResult
+from pixelaudit.imagesize import decode_image
+from pixelaudit.model import ClassifiedCookie, ClassifiedRequest, ImageElement, Request
+from pixelaudit.parties import cookie_site, party_of, site_of
+from pixelaudit.pixels import is_image_request, judge_pixel
+from pixelaudit.rules import RuleSet
+
+
+def first_party_sites(urls: Iterable[str]) -> frozenset[str]:
+    """Registrable domains of the audited URLs (the target and where it redirected to)."""
+    return frozenset(party_of(u, frozenset()).site for u in urls if u and "://" in u)
+
+
+def _elements_by_url(images: tuple[ImageElement, ...]) -> dict[str, list[ImageElement]]:
+    index: dict[str, list[ImageElement]] = defaultdict(list)
+    for el in images:
+        index[el.url].append(el)
+    return index
+
+
+def classify_request(req: Request, rules: RuleSet, first_party: frozenset[str],
+                     elements: dict[str, list[ImageElement]], before_consent: bool) -> ClassifiedRequest:
+    """Party, tracker rule and pixel judgement of one request."""
+    party = party_of(req.url, first_party)
+    rule = rules.match_url(req.url) if party.host else None
+    image = decode_image(req.body, req.content_type) if req.body and is_image_request(req) else None
+    drawn = [el for url in (*req.redirect_chain, req.url) for el in elements.get(url, ())]
+    pixel = judge_pixel(req, party, image, drawn)
+    return ClassifiedRequest(req, party, rule.as_match() if rule else None, pixel, before_consent)
+
+
+def classify(capture: CaptureResult, rules: RuleSet, first_party: frozenset[str],
+             before_consent: bool = True) -> tuple[list[ClassifiedRequest], list[ClassifiedCookie]]:
+    """Classify one scenario's requests and cookies.
+
+    `before_consent` is true for every record of a scenario in which no consent choice was made.
+    """
+    elements = _elements_by_url(capture.images)
+    requests = [classify_request(r, rules, first_party, elements, before_consent) for r in capture.requests]
+    cookies = []
+    for c in capture.cookies:
+        site = cookie_site(c.domain)
+        rule = rules.match_cookie(c.name, c.domain)
+        cookies.append(ClassifiedCookie(c, site, "first" if site in first_party else "third",
+                                        rule.as_match() if rule else None, before_consent))
+    return requests, cookies
+
+
+def site_party(host: str, first_party: frozenset[str]) -> tuple[str, str]:
+    """(site, party) of a bare host."""
+    site = site_of(host)
+    return site, "first" if site in first_party else "third"

@@ -1,0 +1,250 @@
+"""Command line: flags (each also a PIXELAUDIT_* variable and a [tool.pixelaudit] key) → frozen config →
+library → exit code. No scanning logic lives here.
+
+Exit codes: 0 nothing at/above --fail-on, 1 findings at/above it, 2 usage or configuration error,
+3 scan incomplete (the target could not be audited fully; the report lists why).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pixelaudit import __version__
+from pixelaudit.config import (
+    ConfigError,
+    ScanConfig,
+    at_or_above,
+    check_fail_on,
+    load_file_config,
+    parse_credentials,
+    parse_formats,
+    parse_header,
+    parse_resolve,
+    parse_target,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+app = typer.Typer(
+    help="Audit what a web page tracks: requests, tracking pixels, known trackers, cookies and storage, "
+         "as a typical visitor's browser sees them.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"pixelaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(ctx: typer.Context,
+          version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    """pixelaudit: privacy auditing crawler and tracking-pixel detector."""
+    try:
+        file_config = load_file_config(Path.cwd())
+    except ConfigError as exc:
+        _fail(str(exc))
+    # [tool.pixelaudit] values become defaults; flags and PIXELAUDIT_* variables still win.
+    ctx.default_map = {"scan": file_config} if file_config else None
+
+
+def _fail(message: str, code: int = EXIT_USAGE):
+    typer.echo(f"pixelaudit: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+class Progress:
+    """A spinner on a terminal, plain lines otherwise, nothing with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.status = None
+        if not quiet and sys.stderr.isatty():
+            from rich.console import Console
+
+            self.status = Console(stderr=True).status("starting")
+
+    def __call__(self, message: str) -> None:
+        if self.quiet:
+            return
+        if self.status is not None:
+            self.status.update(message)
+        else:
+            typer.echo(message, err=True)
+
+    def __enter__(self) -> Progress:
+        if self.status is not None:
+            self.status.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.status is not None:
+            self.status.stop()
+
+
+def default_out_dir(target: str) -> Path:
+    """reports/<host>-<UTC timestamp>."""
+    host = re.sub(r"[^A-Za-z0-9.-]+", "_", target.split("://", 1)[-1].split("/", 1)[0]) or "target"
+    return Path("reports") / f"{host[:80]}-{datetime.now(UTC):%Y%m%d-%H%M%S}"
+
+
+def exit_code(result: dict, fail_on: str) -> int:
+    """Incomplete beats findings: an audit that did not finish cannot pass."""
+    if not result["complete"]:
+        return EXIT_INCOMPLETE
+    if any(at_or_above(f["severity"], fail_on) for f in result["findings"]):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@app.command(epilog="""Examples:\n\n
+  pixelaudit scan https://www.example.com/\n\n
+  pixelaudit scan https://staging.example.com/ --out reports/staging --resolve 'staging.example.com=10.0.0.5'
+  --http-credentials "$STAGING_USER:$STAGING_PASS" --fail-on high\n\n
+  pixelaudit scan https://shop.test/ --resolve '*=127.0.0.1:8443' --trust-cert certs/leaf.pem --format json,html,csv""")
+def scan(
+    url: Annotated[str, typer.Argument(help="Page to audit (http:// or https://; a bare host gets https://).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", envvar="PIXELAUDIT_OUT",
+                                             help="Output folder [default: reports/<host>-<time>].")] = None,
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", envvar="PIXELAUDIT_RESOLVE",
+        help="HOST[:PORT]=IP[:PORT]: connect to IP for HOST, like curl --resolve; '*' maps every host.")] = None,
+    ignore_https_errors: Annotated[bool, typer.Option(
+        "--ignore-https-errors", envvar="PIXELAUDIT_IGNORE_HTTPS_ERRORS",
+        help="Accept any TLS certificate.")] = False,
+    trust_cert: Annotated[list[Path] | None, typer.Option(
+        "--trust-cert", envvar="PIXELAUDIT_TRUST_CERT",
+        help="Trust this leaf certificate (PEM/DER) by its public-key pin; safer than --ignore-https-errors.")] = None,
+    header: Annotated[list[str] | None, typer.Option(
+        "--header", "-H", envvar="PIXELAUDIT_HEADER",
+        help="'Name: value' sent with requests to the target's origin only.")] = None,
+    http_credentials: Annotated[str | None, typer.Option(
+        "--http-credentials", envvar="PIXELAUDIT_HTTP_CREDENTIALS",
+        help="USER:PASS for HTTP authentication, sent to the target's origin only.")] = None,
+    user_agent: Annotated[str | None, typer.Option("--user-agent", envvar="PIXELAUDIT_USER_AGENT",
+                                                   help="User agent [default: desktop Chrome].")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
+                                           help="Seconds for the page to load.")] = 30.0,
+    wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
+                                        help="At most this many seconds for the network to go quiet.")] = 5.0,
+    fail_on: Annotated[str, typer.Option("--fail-on", envvar="PIXELAUDIT_FAIL_ON",
+                                         help="Exit 1 on findings at/above: high, medium, low, info, none.")] = "high",
+    fmt: Annotated[str, typer.Option("--format", "-f", envvar="PIXELAUDIT_FORMAT",
+                                     help="Outputs, comma-separated: json, html, csv.")] = "json,html",
+    block_third_party_cookies: Annotated[bool, typer.Option(
+        "--block-third-party-cookies", envvar="PIXELAUDIT_BLOCK_THIRD_PARTY_COOKIES",
+        help="Audit a stricter browser that blocks third-party cookies (default: allowed, as most visitors).")
+    ] = False,
+    chromium: Annotated[str | None, typer.Option("--chromium", envvar="PIXELAUDIT_CHROMIUM",
+                                                 help="Path of the Chromium binary to use.")] = None,
+    rules: Annotated[list[Path] | None, typer.Option(
+        "--rules", envvar="PIXELAUDIT_RULES", help="Extra tracker rules: a YAML file or folder (repeatable).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
+) -> None:
+    """Load URL in headless Chromium and write findings.json and report.html."""
+    from pixelaudit.browser import BrowserNotFound
+    from pixelaudit.report import write_reports
+    from pixelaudit.rules import RuleError, load_rules, bundled_rules_dir
+    from pixelaudit.scan import failed_result, scan_site
+
+    started = datetime.now(UTC)
+    try:
+        formats = parse_formats(fmt)
+        fail_on = check_fail_on(fail_on)
+        mappings = tuple(parse_resolve(r) for r in resolve or ())
+        headers = tuple(parse_header(h) for h in header or ())
+        for cert in trust_cert or ():
+            if not cert.is_file():
+                raise ConfigError(f"--trust-cert {cert}: no such file")
+        ruleset = load_rules([bundled_rules_dir() / "trackers", *(rules or ())])
+    except (ConfigError, RuleError) as exc:
+        _fail(str(exc))
+    try:
+        target = parse_target(url)
+    except ConfigError as exc:
+        target, bad_url = url, exc
+    else:
+        bad_url = None
+    config = ScanConfig(
+        target=target, out_dir=out or default_out_dir(target), resolve=mappings,
+        ignore_https_errors=ignore_https_errors, trust_certs=tuple(trust_cert or ()), headers=headers,
+        credentials=parse_credentials(http_credentials, target) if http_credentials and not bad_url else None,
+        user_agent=user_agent, timeout=timeout, wait=wait, fail_on=fail_on, formats=formats,
+        block_third_party_cookies=block_third_party_cookies, chromium=chromium, rules=tuple(rules or ()))
+    with Progress(quiet) as progress:
+        if bad_url is not None:
+            result, code = failed_result(config, ruleset, "invalid-url", str(bad_url), started), EXIT_USAGE
+        else:
+            try:
+                result = asyncio.run(scan_site(config, ruleset, progress))
+            except BrowserNotFound as exc:
+                result = failed_result(config, ruleset, "browser-missing", str(exc), started)
+            code = None
+        from pixelaudit.result import to_dict
+
+        data = to_dict(result)
+        written = write_reports(data, config.out_dir, config.formats)
+    for error in data["errors"]:
+        typer.echo(f"pixelaudit: error: {error['message']}", err=True)
+    _print_summary(data, written, quiet)
+    raise typer.Exit(code if code is not None else exit_code(data, fail_on))
+
+
+def _print_summary(data: dict, written: list[Path], quiet: bool) -> None:
+    s = data["summary"]
+    f = s["findings"]
+    state = "complete" if data["complete"] else "INCOMPLETE"
+    typer.echo(f"{data['target']}: scan {state}; {s['requests']} requests ({s['third_party_requests']} third-party), "
+               f"{s['trackers']} tracker vendors, {s['pixels']} tracking pixels, {s['cookies']} cookies; findings: "
+               f"{f['high']} high, {f['medium']} medium, {f['low']} low, {f['info']} info")
+    if not quiet:
+        for finding in data["findings"]:
+            if finding["severity"] != "info":
+                typer.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
+        for path in written:
+            typer.echo(f"  wrote {path}")
+
+
+@app.command()
+def doctor(chromium: Annotated[str | None, typer.Option("--chromium", envvar="PIXELAUDIT_CHROMIUM")] = None) -> None:
+    """Check Python, Playwright, Chromium and the rules; print what is wrong and the fix."""
+    from pixelaudit.doctor import run_doctor
+
+    raise typer.Exit(run_doctor(chromium, typer.echo))
+
+
+@app.command("install-browser")
+def install_browser_cmd() -> None:
+    """Install a Chromium pixelaudit can drive (Debian's package when root with apt)."""
+    from pixelaudit.browser import BrowserNotFound, install_browser
+
+    try:
+        info = install_browser(typer.echo)
+    except BrowserNotFound as exc:
+        _fail(str(exc), EXIT_INCOMPLETE)
+    typer.echo(f"Chromium ready: {info.path} ({info.version})")
+
+
+@app.command()
+def demo(out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("reports/demo"),
+         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False) -> None:
+    """Serve the bundled demo shop on loopback under its real-looking hostnames and scan it."""
+    from pixelaudit.demo import run_demo
+
+    raise typer.Exit(run_demo(out, quiet))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="pixelaudit")

@@ -1,0 +1,208 @@
+"""The frozen configuration of one scan, and parsing of the flags that feed it.
+
+Flags come from the command line, `PIXELAUDIT_*` environment variables, or `[tool.pixelaudit]` in
+pyproject.toml / a `pixelaudit.toml` file (in that order of precedence; see cli.py).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pixelaudit.model import SEVERITIES
+
+FAIL_ON_LEVELS = ("high", "medium", "low", "info", "none")
+FORMATS = ("json", "html", "csv")
+DEFAULT_FORMATS = ("json", "html")
+
+
+class ConfigError(Exception):
+    """A flag or config value the user gave is not usable (exit code 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HostMapping:
+    """`--resolve HOST[:PORT]=IP[:PORT]`: send connections for HOST (or every host, `*`) to IP."""
+
+    host: str
+    port: int | None
+    ip: str
+    to_port: int | None
+
+    def rule(self) -> str:
+        """The Chromium `--host-resolver-rules` entry for this mapping."""
+        src = self.host if self.port is None else f"{self.host}:{self.port}"
+        ip = f"[{self.ip}]" if ":" in self.ip else self.ip
+        dst = ip if self.to_port is None else f"{ip}:{self.to_port}"
+        return f"MAP {src} {dst}"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """HTTP credentials, sent to the target's origin only."""
+
+    username: str
+    password: str = field(repr=False)
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    """Everything one scan needs; built once by the CLI (or a library caller) and never changed."""
+
+    target: str
+    out_dir: Path
+    resolve: tuple[HostMapping, ...] = ()
+    ignore_https_errors: bool = False
+    trust_certs: tuple[Path, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    credentials: Credentials | None = None
+    user_agent: str | None = None
+    timeout: float = 30.0
+    wait: float = 5.0
+    fail_on: str = "high"
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    block_third_party_cookies: bool = False
+    chromium: str | None = None
+    rules: tuple[Path, ...] = ()
+    scenarios: tuple[str, ...] = ("no-interaction",)
+
+    def provenance(self) -> dict:
+        """Options as recorded in findings.json (header values and passwords left out)."""
+        return {
+            "timeout": self.timeout,
+            "wait": self.wait,
+            "resolve": [f"{m.host}{'' if m.port is None else f':{m.port}'}={m.ip}"
+                        f"{'' if m.to_port is None else f':{m.to_port}'}" for m in self.resolve],
+            "user_agent": self.user_agent,
+            "block_third_party_cookies": self.block_third_party_cookies,
+            "ignore_https_errors": self.ignore_https_errors,
+            "trust_certs": [str(p) for p in self.trust_certs],
+            "header_names": [k for k, _ in self.headers],
+            "http_credentials_for": self.credentials.origin if self.credentials else None,
+            "fail_on": self.fail_on,
+            "formats": list(self.formats),
+            "rules": [str(p) for p in self.rules],
+        }
+
+
+def parse_target(url: str) -> str:
+    """Check a scan target URL; a bare host name gets https://."""
+    url = url.strip()
+    if not url or any(c in url for c in " \t\r\n"):
+        raise ConfigError(f"invalid URL {url!r}: it is empty or contains white space")
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise ConfigError(f"invalid URL {url!r}: only http:// and https:// can be scanned")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise ConfigError(f"invalid URL {url!r}: {exc}") from None
+    if not host or not re.fullmatch(r"[A-Za-z0-9._:\-\[\]]+", parts.netloc.rsplit("@", 1)[-1]):
+        raise ConfigError(f"invalid URL {url!r}: no valid host name")
+    del port
+    return url if parts.path else url + "/"
+
+
+def _port(text: str, what: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ConfigError(f"--resolve {what}: {text!r} is not a port number")
+    return int(text)
+
+
+def parse_resolve(spec: str) -> HostMapping:
+    """Parse `HOST[:PORT]=IP[:PORT]`; HOST may be `*` (every host) or `*.example.com`."""
+    if "=" not in spec:
+        raise ConfigError(f"--resolve {spec!r}: expected HOST=IP[:PORT], e.g. 'www.shop.com=127.0.0.1:8443'")
+    left, right = (s.strip() for s in spec.split("=", 1))
+    host, _, port = left.partition(":")
+    if not re.fullmatch(r"(\*|(\*\.)?[A-Za-z0-9.\-]+)", host):
+        raise ConfigError(f"--resolve {spec!r}: {host!r} is not a host name or '*'")
+    if right.startswith("["):
+        ip, _, rest = right[1:].partition("]")
+        to_port = rest[1:] if rest.startswith(":") else ""
+    else:
+        ip, _, to_port = right.partition(":")
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        raise ConfigError(f"--resolve {spec!r}: {ip!r} is not an IP address") from None
+    return HostMapping(host.lower(), _port(port, spec) if port else None, ip,
+                       _port(to_port, spec) if to_port else None)
+
+
+def host_resolver_rules(mappings: tuple[HostMapping, ...]) -> str | None:
+    """The `--host-resolver-rules` value: the mappings, with loopback kept reachable. No quotes inside."""
+    if not mappings:
+        return None
+    return ", ".join([m.rule() for m in mappings] + ["EXCLUDE localhost", "EXCLUDE 127.0.0.1"])
+
+
+def parse_header(spec: str) -> tuple[str, str]:
+    """Parse `Name: value`."""
+    name, sep, value = spec.partition(":")
+    name = name.strip()
+    if not sep or not re.fullmatch(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+", name):
+        raise ConfigError(f"--header {spec!r}: expected 'Name: value'")
+    if any(c in value for c in "\r\n"):
+        raise ConfigError(f"--header {name}: the value must not contain line breaks")
+    return name, value.strip()
+
+
+def parse_credentials(spec: str, target: str) -> Credentials:
+    """Parse `USER:PASS`, bound to the target's origin."""
+    user, sep, password = spec.partition(":")
+    if not sep or not user:
+        raise ConfigError("--http-credentials: expected USER:PASS")
+    parts = urlsplit(target)
+    return Credentials(user, password, f"{parts.scheme}://{parts.netloc}")
+
+
+def parse_formats(spec: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Parse `json,html,csv` (order kept, duplicates dropped)."""
+    items = spec.split(",") if isinstance(spec, str) else [x for s in spec for x in s.split(",")]
+    out: list[str] = []
+    for item in (i.strip().lower() for i in items):
+        if item not in FORMATS:
+            raise ConfigError(f"--format {item!r}: choose from {', '.join(FORMATS)}")
+        if item not in out:
+            out.append(item)
+    if not out:
+        raise ConfigError("--format: give at least one of " + ", ".join(FORMATS))
+    return tuple(out)
+
+
+def check_fail_on(level: str) -> str:
+    """Validate `--fail-on`."""
+    level = level.strip().lower()
+    if level not in FAIL_ON_LEVELS:
+        raise ConfigError(f"--fail-on {level!r}: choose from {', '.join(FAIL_ON_LEVELS)}")
+    return level
+
+
+def at_or_above(severity: str, level: str) -> bool:
+    """True when a finding of `severity` trips `--fail-on level`."""
+    return level != "none" and SEVERITIES.index(severity) >= SEVERITIES.index(level)
+
+
+def load_file_config(start: Path) -> dict:
+    """`[tool.pixelaudit]` from pyproject.toml, or the top level of pixelaudit.toml, in `start`."""
+    for name, key in (("pixelaudit.toml", None), ("pyproject.toml", "tool.pixelaudit")):
+        path = start / name
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+        if key:
+            data = data.get("tool", {}).get("pixelaudit", {})
+        if data:
+            return {k.replace("-", "_"): v for k, v in data.items()}
+    return {}

@@ -1,0 +1,134 @@
+"""The scan result and its findings.json form (schema version 1): the source of truth for every report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pixelaudit import __version__
+from pixelaudit.model import (
+    SEVERITIES,
+    ClassifiedCookie,
+    ClassifiedRequest,
+    Finding,
+    PageVisit,
+    ScanError,
+    StorageWrite,
+    TrackerMatch,
+    WebSocket,
+)
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything one scan produced, classified."""
+
+    target: str
+    kind: str
+    started_at: datetime
+    finished_at: datetime
+    browser_version: str | None
+    browser_path: str | None
+    scenarios: tuple[str, ...]
+    pages: tuple[PageVisit, ...]
+    requests: tuple[ClassifiedRequest, ...]
+    cookies: tuple[ClassifiedCookie, ...]
+    storage: tuple[StorageWrite, ...]
+    websockets: tuple[tuple[WebSocket, str, str, str], ...]  # (ws, host, site, party)
+    findings: tuple[Finding, ...]
+    errors: tuple[ScanError, ...]
+    options: dict
+    rules_info: dict
+
+    @property
+    def complete(self) -> bool:
+        """False when an error kept a page from being audited fully."""
+        return not any(e.fatal for e in self.errors)
+
+
+def _iso(ts: datetime) -> str:
+    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _tracker(t: TrackerMatch | None) -> dict | None:
+    if t is None:
+        return None
+    return {"vendor": t.vendor, "category": t.category, "rule": t.rule, "company": t.company,
+            "purpose": t.purpose}
+
+
+def _request(i: int, cr: ClassifiedRequest) -> dict:
+    r, p = cr.request, cr.pixel
+    return {
+        "index": i, "url": r.url, "method": r.method, "resource_type": r.resource_type, "status": r.status,
+        "scenario": r.scenario, "page_url": r.page_url, "frame": r.frame, "frame_url": r.frame_url,
+        "time_ms": r.time_ms, "before_consent": cr.before_consent, "host": cr.party.host,
+        "site": cr.party.site, "party": cr.party.party, "tracker": _tracker(cr.tracker),
+        "pixel": None if p is None else {"width": p.width, "height": p.height, "bytes": p.bytes,
+                                         "reasons": list(p.reasons)},
+        "content_type": r.content_type, "size": r.size, "failure": r.failure,
+        "redirect_chain": list(r.redirect_chain), "redirected_to": r.redirected_to, "source": r.source,
+        "unload": r.unload, "keepalive": r.keepalive, "sent_cookies": r.sent_cookies,
+    }
+
+
+def _cookie(i: int, cc: ClassifiedCookie) -> dict:
+    c = cc.cookie
+    return {
+        "index": i, "name": c.name, "value": c.value, "domain": c.domain, "path": c.path,
+        "expires": c.expires, "secure": c.secure, "http_only": c.http_only, "same_site": c.same_site,
+        "site": cc.site, "party": cc.party, "scenario": c.scenario, "before_consent": cc.before_consent,
+        "tracker": _tracker(cc.tracker), "set_by": c.set_by, "set_by_url": c.set_by_url, "time_ms": c.time_ms,
+    }
+
+
+def _summary(result: ScanResult) -> dict:
+    third = [cr for cr in result.requests if cr.party.party == "third"]
+    severities = Counter(f.severity for f in result.findings)
+    return {
+        "requests": len(result.requests),
+        "third_party_requests": len(third),
+        "third_party_sites": len({cr.party.site for cr in third}),
+        "trackers": len({cr.tracker.vendor for cr in result.requests if cr.tracker}),
+        "pixels": sum(1 for cr in result.requests if cr.pixel),
+        "cookies": len(result.cookies),
+        "third_party_cookies": sum(1 for c in result.cookies if c.party == "third"),
+        "findings": {s: severities.get(s, 0) for s in reversed(SEVERITIES)},
+    }
+
+
+def to_dict(result: ScanResult) -> dict:
+    """findings.json, schema version 1 (fields beyond the contract are extensions)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "pixelaudit", "version": __version__},
+        "browser": {"name": "chromium", "version": result.browser_version, "executable": result.browser_path},
+        "target": result.target,
+        "kind": result.kind,
+        "started_at": _iso(result.started_at),
+        "finished_at": _iso(result.finished_at),
+        "complete": result.complete,
+        "scenarios": list(result.scenarios),
+        # Consent is not checked yet: banner and clicks are unknown, never guessed.
+        "consent": {"banner_found": None, "cmp": None, "reject_clicked": None, "accept_clicked": None},
+        "options": result.options,
+        "rules": result.rules_info,
+        "pages": [{"url": p.url, "scenario": p.scenario, "status": p.status, "final_url": p.final_url,
+                   "title": p.title} for p in result.pages],
+        "requests": [_request(i, cr) for i, cr in enumerate(result.requests)],
+        "cookies": [_cookie(i, cc) for i, cc in enumerate(result.cookies)],
+        "storage": [{"storage": s.storage, "origin": s.origin, "key": s.key, "value": s.value,
+                     "scenario": s.scenario, "time_ms": s.time_ms, "operation": s.operation}
+                    for s in result.storage],
+        "websockets": [{"url": ws.url, "scenario": ws.scenario, "time_ms": ws.time_ms, "host": host,
+                        "site": site, "party": party} for ws, host, site, party in result.websockets],
+        "findings": [{"type": f.type, "severity": f.severity, "site": f.site, "host": f.host,
+                      "vendor": f.vendor, "scenario": f.scenario, "url": f.url, "message": f.message,
+                      "evidence": f.evidence} for f in result.findings],
+        "errors": [{"kind": e.kind, "message": e.message, "url": e.url, "scenario": e.scenario,
+                    "fatal": e.fatal} for e in result.errors],
+        "summary": _summary(result),
+    }
