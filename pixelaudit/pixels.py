@@ -23,12 +23,15 @@ def is_image_request(req: Request) -> bool:
     return req.resource_type == "image" or (req.content_type or "").lower().startswith("image/")
 
 
-def data_carried(req: Request) -> str | None:
-    """Why the request carries data to its server, or None."""
+def data_carried(req: Request, party: Party) -> str | None:
+    """Why the request carries data to its server, or None.
+
+    Cookies count only for third parties: every first-party request carries the site's own cookies.
+    """
     parts = urlsplit(req.url)
     if parts.query:
         return "carries data in its query string"
-    if req.sent_cookies:
+    if req.sent_cookies and party.party == "third":
         return "sends cookies"
     for segment in parts.path.split("/"):
         if _TOKEN.fullmatch(segment) and re.search(r"\d", segment) and re.search(r"[A-Za-z]", segment):
@@ -69,7 +72,7 @@ def judge_pixel(req: Request, party: Party, image: ImageInfo | None,
         return Pixel(None, None, req.size, ("keepalive fetch: outlives the page, as a beacon does",))
     if not is_image_request(req):
         return None
-    data = data_carried(req)
+    data = data_carried(req, party)
     hidden = invisibility(elements)
     hops = f"reached through {len(req.redirect_chain)} redirect(s)" if req.redirect_chain else None
     if image is None:

@@ -1,0 +1,96 @@
+"""CSV export: requests, cookies and findings as flat tables, rendered from the findings.json dict alone.
+
+Nested fields are flattened to dotted columns (``tracker.vendor``, ``pixel.width``), lists are joined,
+and every string cell that a spreadsheet would read as a formula is neutralised with a leading ``'``.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+TRACKER_COLUMNS = ("tracker.vendor", "tracker.category", "tracker.rule", "tracker.company", "tracker.purpose")
+REQUEST_COLUMNS = (
+    "index", "scenario", "url", "method", "resource_type", "status", "party", "site", "host",
+    "page_url", "frame", "frame_url", "time_ms", "before_consent",
+    *TRACKER_COLUMNS,
+    "pixel.width", "pixel.height", "pixel.bytes", "pixel.reasons",
+    "content_type", "size", "failure", "redirect_chain", "redirected_to",
+    "source", "unload", "keepalive", "sent_cookies",
+)
+COOKIE_COLUMNS = (
+    "index", "scenario", "name", "value", "domain", "path", "expires", "secure", "http_only", "same_site",
+    "site", "party", "before_consent", *TRACKER_COLUMNS, "set_by", "set_by_url", "time_ms",
+)
+FINDING_COLUMNS = ("type", "severity", "scenario", "site", "host", "vendor", "url", "message", "evidence")
+
+# Excel, LibreOffice and Google Sheets start a formula (or DDE call) with any of these.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
+    """Write ``requests.csv``, ``cookies.csv`` and ``findings.csv`` into out_dir; return the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables: tuple[tuple[str, str, tuple[str, ...], Callable[[dict], dict]], ...] = (
+        ("requests.csv", "requests", REQUEST_COLUMNS, flatten_request),
+        ("cookies.csv", "cookies", COOKIE_COLUMNS, flatten_cookie),
+        ("findings.csv", "findings", FINDING_COLUMNS, flatten_finding),
+    )
+    written = []
+    for filename, key, columns, flatten in tables:
+        path = out_dir / filename
+        frame(result.get(key) or [], columns, flatten).to_csv(
+            # utf-8-sig: Excel reads a BOM-less CSV as the local code page and garbles non-ASCII
+            path, index=False, encoding="utf-8-sig", lineterminator="\n", na_rep="",
+        )
+        written.append(path)
+    return written
+
+
+def frame(records: list[dict], columns: tuple[str, ...], flatten: Callable[[dict], dict]) -> pd.DataFrame:
+    """A DataFrame of flattened, formula-safe rows in a fixed column order (header only when empty)."""
+    rows = [{column: neutralise(row.get(column)) for column in columns} for row in map(flatten, records)]
+    # dtype=object keeps integers integers when a column also holds nulls (no 200.0 status codes)
+    return pd.DataFrame(rows, columns=list(columns), dtype=object)
+
+
+def flatten_request(request: dict) -> dict:
+    """One requests.csv row."""
+    pixel = request.get("pixel") or {}
+    return {
+        **request,
+        **_tracker_columns(request.get("tracker")),
+        "pixel.width": pixel.get("width"),
+        "pixel.height": pixel.get("height"),
+        "pixel.bytes": pixel.get("bytes"),
+        "pixel.reasons": "; ".join(pixel.get("reasons") or []) or None,
+        "redirect_chain": " -> ".join(request.get("redirect_chain") or []) or None,
+    }
+
+
+def flatten_cookie(cookie: dict) -> dict:
+    """One cookies.csv row."""
+    return {**cookie, **_tracker_columns(cookie.get("tracker"))}
+
+
+def flatten_finding(finding: dict) -> dict:
+    """One findings.csv row; evidence as compact JSON with sorted keys."""
+    evidence = finding.get("evidence")
+    compact = None if evidence is None else json.dumps(evidence, separators=(",", ":"), sort_keys=True)
+    return {**finding, "evidence": compact}
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix ``'`` to a string a spreadsheet would evaluate as a formula; other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _tracker_columns(tracker: dict | None) -> dict:
+    tracker = tracker or {}
+    return {column: tracker.get(column.removeprefix("tracker.")) for column in TRACKER_COLUMNS}
