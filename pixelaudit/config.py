@@ -33,6 +33,12 @@ class HostMapping:
     ip: str
     to_port: int | None
 
+    def spec(self) -> str:
+        """The mapping as `--resolve` takes it."""
+        ip = f"[{self.ip}]" if ":" in self.ip and self.to_port is not None else self.ip
+        return (f"{self.host}{'' if self.port is None else f':{self.port}'}={ip}"
+                f"{'' if self.to_port is None else f':{self.to_port}'}")
+
     def rule(self) -> str:
         """The Chromium `--host-resolver-rules` entry for this mapping."""
         src = self.host if self.port is None else f"{self.host}:{self.port}"
@@ -76,8 +82,7 @@ class ScanConfig:
         return {
             "timeout": self.timeout,
             "wait": self.wait,
-            "resolve": [f"{m.host}{'' if m.port is None else f':{m.port}'}={m.ip}"
-                        f"{'' if m.to_port is None else f':{m.to_port}'}" for m in self.resolve],
+            "resolve": [m.spec() for m in self.resolve],
             "user_agent": self.user_agent,
             "block_third_party_cookies": self.block_third_party_cookies,
             "ignore_https_errors": self.ignore_https_errors,
@@ -107,7 +112,15 @@ def parse_target(url: str) -> str:
     if not host or not re.fullmatch(r"[A-Za-z0-9._:\-\[\]]+", parts.netloc.rsplit("@", 1)[-1]):
         raise ConfigError(f"invalid URL {url!r}: no valid host name")
     del port
-    return url if parts.path else url + "/"
+    return parts._replace(path=parts.path or "/").geturl()
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of a URL, without user information."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
 
 
 def _port(text: str, what: str) -> int:
@@ -126,15 +139,18 @@ def parse_resolve(spec: str) -> HostMapping:
         raise ConfigError(f"--resolve {spec!r}: {host!r} is not a host name or '*'")
     if right.startswith("["):
         ip, _, rest = right[1:].partition("]")
-        to_port = rest[1:] if rest.startswith(":") else ""
+        if rest and not rest.startswith(":"):
+            raise ConfigError(f"--resolve {spec!r}: expected [IPv6]:PORT")
+        to_port, has_port = rest[1:], bool(rest)
     else:
-        ip, _, to_port = right.partition(":")
+        ip, colon, to_port = right.partition(":")
+        has_port = bool(colon)
     try:
         ipaddress.ip_address(ip)
     except ValueError:
         raise ConfigError(f"--resolve {spec!r}: {ip!r} is not an IP address") from None
     return HostMapping(host.lower(), _port(port, spec) if port else None, ip,
-                       _port(to_port, spec) if to_port else None)
+                       _port(to_port, spec) if has_port else None)
 
 
 def host_resolver_rules(mappings: tuple[HostMapping, ...]) -> str | None:
@@ -160,8 +176,7 @@ def parse_credentials(spec: str, target: str) -> Credentials:
     user, sep, password = spec.partition(":")
     if not sep or not user:
         raise ConfigError("--http-credentials: expected USER:PASS")
-    parts = urlsplit(target)
-    return Credentials(user, password, f"{parts.scheme}://{parts.netloc}")
+    return Credentials(user, password, origin_of(target))
 
 
 def parse_formats(spec: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

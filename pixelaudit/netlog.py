@@ -36,11 +36,17 @@ def _load(path: Path) -> dict | None:
     try:
         return json.loads(text)
     except json.JSONDecodeError:
-        # A browser that died leaves the file unterminated: close the event list and try again.
+        pass
+    # A browser that died leaves the file unterminated, maybe mid-event. Chromium writes one event per
+    # line: drop the partial last line(s), close the event list and try again.
+    lines = text.rstrip().split("\n")
+    for cut in range(min(3, len(lines))):
+        kept = "\n".join(lines[: len(lines) - cut]).rstrip().rstrip(",")
         try:
-            return json.loads(text.rstrip().rstrip(",") + "]}")
+            return json.loads(kept + "]}")
         except json.JSONDecodeError:
-            return None
+            continue
+    return None
 
 
 def read_netlog(path: Path) -> list[NetlogRequest]:

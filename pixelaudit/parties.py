@@ -66,7 +66,10 @@ def host_of(url: str) -> str:
 
 def party_of(url_or_host: str, first_party_sites: frozenset[str]) -> Party:
     """Classify a URL (or bare host) against the audited site's registrable domain(s)."""
-    host = host_of(url_or_host) if "://" in url_or_host else normalise_host(url_or_host)
+    if "://" in url_or_host or url_or_host.startswith(("data:", "about:", "blob:", "javascript:")):
+        host = host_of(url_or_host)
+    else:
+        host = normalise_host(url_or_host)
     site = site_of(host)
     return Party(host=host, site=site, party="first" if site in first_party_sites else "third")
 

@@ -19,11 +19,11 @@ from playwright.async_api import async_playwright
 from pixelaudit.browser import ChromiumInfo, find_chromium, launch_scenario, make_profile
 from pixelaudit.capture import Capture, CaptureResult
 from pixelaudit.classify import classify, first_party_sites, site_party
-from pixelaudit.config import ScanConfig
+from pixelaudit.config import ScanConfig, origin_of
 from pixelaudit.findings import derive_findings
 from pixelaudit.model import PageVisit, ScanError
-from pixelaudit.netlog import read_netlog, unseen_requests
 from pixelaudit.neterrors import http_status_error, navigation_error
+from pixelaudit.netlog import read_netlog, unseen_requests
 from pixelaudit.parties import host_of
 from pixelaudit.result import ScanResult
 from pixelaudit.rules import RuleSet
@@ -67,7 +67,7 @@ async def _visit(context, capture: Capture, config: ScanConfig, scenario: str, e
 
         async def add_headers(route):  # only requests to the target's origin get the user's headers
             await route.continue_(headers={**await route.request.all_headers(), **extra})
-        await context.route(_origin(config.target) + "/**", add_headers)
+        await context.route(origin_of(config.target) + "/**", add_headers)
     capture.start()
     progress(f"[{scenario}] loading {config.target}")
     response, loaded = None, True
@@ -96,11 +96,6 @@ async def _visit(context, capture: Capture, config: ScanConfig, scenario: str, e
     await _guard(page.close(), 5)
     await asyncio.sleep(0.2)  # let unload beacons leave before the browser (and its net log) closes
     return visit, unload_from
-
-
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, scenario: str,
