@@ -183,7 +183,6 @@ def visitor_user_agent(version: str | None) -> str:
 async def launch_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, profile: Path,
                           netlog: Path | None):
     """One persistent context (= one browser process, one cookie jar) for one consent scenario."""
-    headers = dict(config.headers)
     return await playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=chromium.path,
@@ -193,7 +192,6 @@ async def launch_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo
         service_workers="block",
         ignore_https_errors=config.ignore_https_errors,
         user_agent=config.user_agent or visitor_user_agent(chromium.version),
-        extra_http_headers=headers or None,
         http_credentials=(
             {"username": config.credentials.username, "password": config.credentials.password,
              "origin": config.credentials.origin} if config.credentials else None),

@@ -201,7 +201,7 @@ class Capture:
         for frame in list(page.frames):
             try:
                 dom = await asyncio.wait_for(frame.evaluate(DOM_JS), per_frame_timeout)
-            except Exception:  # detached, crashed or hung frame
+            except Exception:  # noqa: S112 - a detached, crashed or hung frame has nothing to show
                 continue
             for img in dom["images"]:
                 self._images.append(ImageElement(img["url"], dom["url"], img["kind"], img["width"],

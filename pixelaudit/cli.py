@@ -35,7 +35,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 app = typer.Typer(
     help="Audit what a web page tracks: requests, tracking pixels, known trackers, cookies and storage, "
          "as a typical visitor's browser sees them.",
-    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -56,7 +56,21 @@ def _root(ctx: typer.Context,
     except ConfigError as exc:
         _fail(str(exc))
     # [tool.pixelaudit] values become defaults; flags and PIXELAUDIT_* variables still win.
-    ctx.default_map = {"scan": file_config} if file_config else None
+    ctx.default_map = {"scan": _scan_defaults(ctx, file_config)} if file_config else None
+
+
+def _scan_defaults(ctx: typer.Context, file_config: dict) -> dict:
+    """[tool.pixelaudit] keys as `scan` parameter names; an unknown key is an error, not ignored."""
+    params = {p.name for p in ctx.command.commands["scan"].params} - {"url", "quiet"}
+    renamed = {"format": "fmt"}
+    defaults = {}
+    for key, value in file_config.items():
+        name = renamed.get(key, key)
+        if name not in params:
+            _fail(f"[tool.pixelaudit]: unknown key {key!r}; known: "
+                  f"{', '.join(sorted(k.replace('_', '-') for k in params - {'fmt'} | {'format'}))}")
+        defaults[name] = ",".join(value) if name == "fmt" and isinstance(value, list) else value
+    return defaults
 
 
 def _fail(message: str, code: int = EXIT_USAGE):
@@ -155,7 +169,7 @@ def scan(
     """Load URL in headless Chromium and write findings.json and report.html."""
     from pixelaudit.browser import BrowserNotFound
     from pixelaudit.report import write_reports
-    from pixelaudit.rules import RuleError, load_rules, bundled_rules_dir
+    from pixelaudit.rules import RuleError, bundled_rules_dir, load_rules
     from pixelaudit.scan import failed_result, scan_site
 
     started = datetime.now(UTC)
@@ -246,5 +260,17 @@ def demo(out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app(prog_name="pixelaudit")
+    """Console-script entry point: a bug shows as one line plus where to report it, not a traceback."""
+    try:
+        app(prog_name="pixelaudit")
+    except KeyboardInterrupt:
+        typer.echo("pixelaudit: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so in one line; PIXELAUDIT_DEBUG=1 shows the traceback
+        import os
+
+        if os.environ.get("PIXELAUDIT_DEBUG"):
+            raise
+        typer.echo(f"pixelaudit: internal error: {type(exc).__name__}: {exc} "
+                   "(set PIXELAUDIT_DEBUG=1 for the traceback and please report it)", err=True)
+        sys.exit(EXIT_INCOMPLETE)

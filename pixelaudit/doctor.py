@@ -38,8 +38,6 @@ def run_doctor(chromium: str | None, echo: Callable[[str], None]) -> int:
         echo(f"Rules      {len(rules)} tracker rules, version {rules.version} ({bundled_rules_dir()})")
     except RuleError as exc:
         problems.append(f"bundled rules do not load: {exc}")
-    if sys.version_info < (3, 11):
-        problems.append("Python 3.11 or newer is required")
     for problem in problems:
         echo(f"PROBLEM: {problem}")
     if not problems:

@@ -16,7 +16,7 @@ def demo_site_root() -> Path:
 
 def run_demo(out: Path, quiet: bool = False) -> int:
     """Serve the demo site, scan it with the real CLI, print where the report is; return the exit code."""
-    from pixelaudit.cli import EXIT_INCOMPLETE, app
+    from pixelaudit.cli import app
     from pixelaudit.demo.server import SiteServer
 
     with SiteServer(demo_site_root()) as server:
@@ -31,4 +31,4 @@ def run_demo(out: Path, quiet: bool = False) -> int:
     report = out / "report.html"
     if report.is_file():
         print(f"\nOpen the report: {report.resolve()}")
-    return code if code in (0, EXIT_INCOMPLETE) else code
+    return code

@@ -12,6 +12,7 @@ One port speaks both HTTP and HTTPS (it sniffs the first byte of each connection
     location = "/tr"            # a redirect target (with status 302)
     delay = 0.5                 # seconds before answering
     hang = true                 # never answer (until the server stops)
+    auth = "user:pass"          # HTTP Basic authentication required (401 otherwise)
 
 Every request is logged (`server.log`) so tests can tell what reached the "network".
 HTTPS uses a throwaway trustme CA; `leaf_pem` is the leaf certificate to pass as `--trust-cert`.
@@ -19,6 +20,7 @@ HTTPS uses a throwaway trustme CA; `leaf_pem` is the leaf certificate to pass as
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import socket
 import ssl
@@ -51,6 +53,10 @@ class Hit:
     time: float
 
 
+def _basic(user_pass: str) -> str:
+    return "Basic " + base64.b64encode(user_pass.encode()).decode()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
@@ -75,6 +81,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, file.read_bytes(), ctype)
 
     def _answer_route(self, host: str, route: dict) -> None:
+        if "auth" in route and self.headers.get("Authorization") != _basic(route["auth"]):
+            return self._send(401, b"authentication required", "text/plain",
+                              [("WWW-Authenticate", 'Basic realm="staging"')])
         if route.get("hang"):
             self.server.owner.stopping.wait(600)
             return
