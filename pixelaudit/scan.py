@@ -29,6 +29,7 @@ from pixelaudit.result import ScanResult
 from pixelaudit.rules import RuleSet
 
 Progress = Callable[[str], None]
+UNLOAD_GRACE_S = 0.05
 SCROLL_JS = """async () => {
   const step = Math.max(200, innerHeight * 0.8);
   for (let y = 0, i = 0; y < document.documentElement.scrollHeight && i < 50; y += step, i++) {
@@ -81,10 +82,10 @@ async def _visit(context, capture: Capture, config: ScanConfig, scenario: str, e
         loaded = False
     if response is not None and response.status >= 400:
         errors.append(http_status_error(response.status, page.url, scenario))
+    # Scroll at once to wake lazy tags, then one quiet window catches both them and the load's stragglers.
+    await _guard(page.evaluate(SCROLL_JS), 5)
     progress(f"[{scenario}] waiting for the network to go quiet (up to {config.wait:g} s)")
     await capture.wait_idle(cap=config.wait if loaded else min(config.wait, 2.0))
-    await _guard(page.evaluate(SCROLL_JS), 5)
-    await capture.wait_idle(cap=min(config.wait, 2.0), quiet=0.3)
     title = await _guard(page.title(), 2)
     if crashed:
         errors.append(ScanError("browser-crash", f"the page {config.target} crashed while being audited",
@@ -94,7 +95,8 @@ async def _visit(context, capture: Capture, config: ScanConfig, scenario: str, e
     await _guard(capture.snapshot(page, context), 10)
     unload_from = time.time() * 1000
     await _guard(page.close(), 5)
-    await asyncio.sleep(0.2)  # let unload beacons leave before the browser (and its net log) closes
+    # Unload beacons only need to start before the browser closes: the net log records them at start.
+    await asyncio.sleep(UNLOAD_GRACE_S)
     return visit, unload_from
 
 

@@ -60,7 +60,7 @@ def scan(sites, chromium, ruleset, tmp_path_factory):
 def cli(sites, tmp_path):
     """Run the installed `pixelaudit` command as a user would; returns (exit code, stdout, stderr, findings)."""
 
-    def run(*args: str, resolve: bool = True, trust: bool = True, timeout: float = 120):
+    def run(*args: str, resolve: bool = True, trust: bool = True, timeout: float = 120, cwd: Path | None = None):
         out = tmp_path / "out"
         argv = [sys.executable, "-m", "pixelaudit", *args]
         if args and args[0] == "scan":
@@ -69,7 +69,8 @@ def cli(sites, tmp_path):
                 argv += ["--resolve", sites.resolve]
             if trust:
                 argv += ["--trust-cert", str(sites.leaf_pem)]
-        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+        # Run outside the checkout so the installed package (under nox: the built wheel) is what runs.
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=cwd or tmp_path)
         findings = out / "findings.json"
         data = json.loads(findings.read_text()) if findings.is_file() else None
         return proc.returncode, proc.stdout, proc.stderr, data

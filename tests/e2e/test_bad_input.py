@@ -97,7 +97,7 @@ def test_browser_killed_mid_scan(sites, tmp_path):
     proc = subprocess.Popen(
         [sys.executable, "-m", "pixelaudit", "scan", "https://slow.pixel-lab.com/", "--resolve", sites.resolve,
          "--trust-cert", str(sites.leaf_pem), "--out", str(out), "--timeout", "30"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         deadline = time.monotonic() + 30
         # wait until the page has sent its pixel, then kill the browser process

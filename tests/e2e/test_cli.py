@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 
 from pixelaudit import __version__
 
@@ -11,6 +12,7 @@ LAB = "https://www.pixel-lab.com/"
 
 
 def run(*args: str, **kw) -> subprocess.CompletedProcess:
+    kw.setdefault("cwd", tempfile.gettempdir())  # outside the checkout: the installed package runs
     return subprocess.run([sys.executable, "-m", "pixelaudit", *args], capture_output=True, text=True,
                           timeout=120, **kw)
 
@@ -50,12 +52,11 @@ def test_bad_flag_values_are_usage_errors(cli):
 
 def test_env_vars_and_pyproject_config(cli, sites, tmp_path, monkeypatch):
     (tmp_path / "pyproject.toml").write_text('[tool.pixelaudit]\nfail-on = "none"\nformat = "json"\n')
-    monkeypatch.chdir(tmp_path)
-    code, _out, err, data = cli("scan", LAB)
+    code, _out, err, data = cli("scan", LAB, cwd=tmp_path)
     assert code == 0, err
     assert data["options"]["fail_on"] == "none" and data["options"]["formats"] == ["json"]
     monkeypatch.setenv("PIXELAUDIT_FAIL_ON", "medium")  # the environment beats the file
-    code, _out, _err, data = cli("scan", LAB)
+    code, _out, _err, data = cli("scan", LAB, cwd=tmp_path)
     assert code == 1 and data["options"]["fail_on"] == "medium"
 
 

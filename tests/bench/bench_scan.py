@@ -1,0 +1,76 @@
+"""Benchmark: a full pixelaudit scan of the demo shop beside a bare Playwright load of the same page.
+
+Both run in this process, against the same loopback server, in the same run, alternating, so the ratio
+is comparable across machines. Prints medians, the ratio (target <= 1.3) and peak memory.
+
+    python tests/bench/bench_scan.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.async_api import async_playwright
+
+from pixelaudit.browser import QUIET_ARGS, find_chromium, launch_args
+from pixelaudit.config import ScanConfig, parse_resolve
+from pixelaudit.demo import DEMO_TARGET, demo_site_root
+from pixelaudit.demo.server import SiteServer
+from pixelaudit.rules import load_rules
+from pixelaudit.scan import scan_site
+
+
+async def bare_load(config: ScanConfig, chromium_path: str) -> float:
+    """Launch, open the page, wait for Playwright's network idle, close: the least any audit must do."""
+    start = time.perf_counter()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path, headless=True,
+                                          args=[*QUIET_ARGS, *launch_args(config, None)[len(QUIET_ARGS):]])
+        page = await browser.new_page()
+        await page.goto(config.target, wait_until="networkidle")
+        await browser.close()
+    return time.perf_counter() - start
+
+
+async def full_scan(config: ScanConfig, rules, chromium) -> tuple[float, int]:
+    start = time.perf_counter()
+    result = await scan_site(config, rules, chromium=chromium)
+    assert result.complete, result.errors
+    return time.perf_counter() - start, len(result.requests)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    chromium = find_chromium()
+    t0 = time.perf_counter()
+    rules = load_rules()
+    rules_ms = (time.perf_counter() - t0) * 1000
+    with SiteServer(demo_site_root()) as server, tempfile.TemporaryDirectory() as out:
+        config = ScanConfig(target=DEMO_TARGET, out_dir=Path(out), resolve=(parse_resolve(server.resolve),),
+                            trust_certs=(server.leaf_pem,))
+        asyncio.run(bare_load(config, chromium.path))  # warm the disk cache for both
+        bare, scans, count = [], [], 0
+        for _ in range(args.runs):
+            bare.append(asyncio.run(bare_load(config, chromium.path)))
+            seconds, count = asyncio.run(full_scan(config, rules, chromium))
+            scans.append(seconds)
+    b, s = statistics.median(bare), statistics.median(scans)
+    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Chromium {chromium.version}, {args.runs} runs each, demo page {DEMO_TARGET} ({count} requests)")
+    print(f"rules load                  {rules_ms:8.1f} ms ({len(rules)} rules)")
+    for label, runs, median in (("bare Playwright load", bare, b), ("pixelaudit scan", scans, s)):
+        print(f"{label:<28}{median * 1000:8.0f} ms median (min {min(runs) * 1000:.0f}, max {max(runs) * 1000:.0f})")
+    print(f"ratio scan / bare           {s / b:8.2f}   (target <= 1.30)")
+    print(f"peak RSS of this process    {rss_mib:8.0f} MiB (Chromium's own processes not included)")
+
+
+if __name__ == "__main__":
+    main()
