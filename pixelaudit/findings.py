@@ -7,7 +7,7 @@ from pixelaudit.rules import TRACKING_CATEGORIES
 
 
 def _label(cr: ClassifiedRequest) -> str:
-    return cr.tracker.vendor if cr.tracker else f"A tracking pixel on {cr.party.host}"
+    return cr.tracker.vendor if cr.tracker else f"An unnamed {cr.party.party}-party tracking pixel"
 
 
 def counts_as_tracking(cr: ClassifiedRequest) -> bool:
@@ -40,7 +40,8 @@ def derive_findings(requests: list[ClassifiedRequest]) -> list[Finding]:
     for i, cr in enumerate(requests):
         if cr.pixel is not None:
             add("tracking-pixel", "info", i, cr,
-                f"{_label(cr)} ({cr.party.party}-party): {'; '.join(cr.pixel.reasons)}")
+                f"{cr.tracker.vendor if cr.tracker else 'Tracking pixel'} on {cr.party.host} "
+                f"({cr.party.party}-party): {'; '.join(cr.pixel.reasons)}")
         if cr.before_consent and counts_as_tracking(cr):
             known = cr.tracker is not None
             what = f"{cr.tracker.vendor} ({cr.tracker.category})" if known else _label(cr)

@@ -3,6 +3,7 @@ served on loopback under real-looking hostnames and scanned like any site."""
 
 from __future__ import annotations
 
+import shlex
 from importlib.resources import files
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def run_demo(out: Path, quiet: bool = False) -> int:
         if quiet:
             args.append("--quiet")
         print(f"Demo shop served on 127.0.0.1:{server.port} as www.northwind-shop.com and its vendors.")
-        print("Running: pixelaudit " + " ".join(a if " " not in a else repr(a) for a in args))
+        print("Running: pixelaudit " + shlex.join(args))
         code = app(args, standalone_mode=False, prog_name="pixelaudit")
     code = code if isinstance(code, int) else 0
     report = out / "report.html"
