@@ -66,6 +66,7 @@ class Capture:
         self._websockets: list[WebSocket] = []
         self._keepalive: set[str] = set()
         self._cookies: list[dict] = []
+        self.closed = False  # the context went away (crash, kill, or our own close)
 
     def now_ms(self) -> float:
         """Milliseconds since `start()`."""
@@ -85,6 +86,7 @@ class Capture:
         context.on("requestfinished", self._on_finished)
         context.on("requestfailed", self._on_failed)
         context.on("page", self._on_page)
+        context.on("close", lambda _c: setattr(self, "closed", True))
         for page in context.pages:
             self._on_page(page)
 
@@ -189,7 +191,7 @@ class Capture:
     async def wait_idle(self, cap: float, quiet: float = 0.5) -> bool:
         """Wait until no request has been in flight for `quiet` seconds, or `cap` seconds passed."""
         deadline = time.monotonic() + cap
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self.closed:
             if self._inflight == 0 and time.monotonic() - self._last_activity >= quiet:
                 return True
             await asyncio.sleep(0.05)

@@ -10,7 +10,7 @@ import asyncio
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -76,7 +76,8 @@ async def _visit(context, capture: Capture, config: ScanConfig, scenario: str, e
         response = await page.goto(config.target, wait_until="load", timeout=config.timeout * 1000)
     except Exception as exc:
         err = navigation_error(str(exc), config.target, scenario, config.timeout)
-        errors.append(err)
+        if not (err.kind == "browser-crash" and any(e.kind == "browser-crash" for e in errors)):
+            errors.append(err)
         if err.kind != "timeout":  # a hanging page still shows what it loaded so far: keep auditing it
             return None, None
         loaded = False
@@ -109,8 +110,12 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
     errors: list[ScanError] = []
     visit, unload_from, context = None, None, None
     limit = config.timeout + config.wait + 30
+    closing: list[bool] = []  # set once we close the context ourselves
     try:
         context = await launch_scenario(playwright, config, chromium, profile, netlog_path)
+        context.on("close", lambda _c: closing or errors.append(ScanError(
+            "browser-crash", f"the browser closed or crashed while auditing {config.target}",
+            config.target, scenario)))
         await capture.attach(context)
         visit, unload_from = await asyncio.wait_for(
             _visit(context, capture, config, scenario, errors, progress), limit)
@@ -121,10 +126,11 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
         if context is None:
             errors.append(ScanError("browser-launch", f"Chromium ({chromium.path}) did not start: "
                                     f"{str(exc).strip().splitlines()[0][:300]}", None, scenario))
-        else:
+        elif not any(e.kind == "browser-crash" for e in errors):
             errors.append(navigation_error(str(exc), config.target, scenario, config.timeout))
     finally:
         await capture.drain()
+        closing.append(True)
         if context is not None:
             await _guard(context.close(), 10)
     seen = capture.result()
@@ -133,7 +139,7 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
                             t0_epoch_ms=capture.t0_epoch_ms, unload_from_epoch_ms=unload_from)
     shutil.rmtree(profile, ignore_errors=True)
     netlog_path.unlink(missing_ok=True)
-    return ScenarioRun(capture.result(extra), (visit,) if visit else (), tuple(errors),
+    return ScenarioRun(replace(seen, requests=seen.requests + extra), (visit,) if visit else (), tuple(errors),
                        visit.final_url if visit else None)
 
 

@@ -76,35 +76,49 @@ def test_invalid_url_is_a_usage_error_with_a_report(cli):
     assert data["errors"][0]["kind"] == "invalid-url" and data["complete"] is False
 
 
-def _chromium_pids(marker: str) -> list[int]:
-    pids = []
+def _browser_pids(ancestor: int) -> list[int]:
+    """Chromium browser processes (not its helpers) started by `ancestor`: only this test's scan."""
+    parent, cmdline = {}, {}
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            stat = (proc / "stat").read_text()
+            cmdline[int(proc.name)] = (proc / "cmdline").read_bytes().decode(errors="replace").split("\0")
         except OSError:
             continue
-        args = [a.decode(errors="replace") for a in cmdline]
-        if any(marker in a for a in args) and not any(a.startswith("--type=") for a in args):
-            pids.append(int(proc.name))
-    return pids
+        parent[int(proc.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+
+    def descends(pid: int) -> bool:
+        while pid > 1:
+            pid = parent.get(pid, 0)
+            if pid == ancestor:
+                return True
+        return False
+
+    return [pid for pid, args in cmdline.items()
+            if descends(pid) and any("pixelaudit-profile-" in a for a in args)
+            and not any(a.startswith("--type=") for a in args)]
 
 
-def test_browser_killed_mid_scan(sites, tmp_path):
+@pytest.mark.parametrize(("host", "pixel_id", "kill_after"), [
+    ("slow.pixel-lab.com", "999", "/tr?id=999"),  # killed while the page is still loading
+    ("busy.pixel-lab.com", "777", "/never"),  # killed after load, while waiting for the network to go quiet
+])
+def test_browser_killed_mid_scan(sites, tmp_path, host, pixel_id, kill_after):
     out = tmp_path / "out"
-    sites.log.clear()  # the slow page's pixel must come from this scan
+    sites.log.clear()  # the page's pixel must come from this scan
     proc = subprocess.Popen(
-        [sys.executable, "-m", "pixelaudit", "scan", "https://slow.pixel-lab.com/", "--resolve", sites.resolve,
-         "--trust-cert", str(sites.leaf_pem), "--out", str(out), "--timeout", "30"],
+        [sys.executable, "-m", "pixelaudit", "scan", f"https://{host}/", "--resolve", sites.resolve,
+         "--trust-cert", str(sites.leaf_pem), "--out", str(out), "--timeout", "30", "--wait", "30"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         deadline = time.monotonic() + 30
         # wait until the page has sent its pixel, then kill the browser process
-        while time.monotonic() < deadline and not sites.hits("www.facebook.com", "/tr?id=999"):
+        while time.monotonic() < deadline and not sites.hits(None, kill_after):
             time.sleep(0.1)
-        assert sites.hits("www.facebook.com", "/tr?id=999"), "the scan never reached the page"
-        pids = _chromium_pids("pixelaudit-profile-")
+        assert sites.hits(None, kill_after), "the scan never reached the page"
+        pids = _browser_pids(proc.pid)
         assert pids, "no Chromium process found"
         for pid in pids:
             os.kill(pid, signal.SIGKILL)
@@ -115,7 +129,7 @@ def test_browser_killed_mid_scan(sites, tmp_path):
     assert "pixelaudit: error: the browser closed or crashed" in stderr
     data = json.loads((out / "findings.json").read_text())
     assert data["errors"][0]["kind"] == "browser-crash"
-    assert "https://www.facebook.com/tr?id=999&ev=PageView&noscript=1" in {r["url"] for r in data["requests"]}
+    assert f"https://www.facebook.com/tr?id={pixel_id}&ev=PageView&noscript=1" in {r["url"] for r in data["requests"]}
     assert (out / "report.html").is_file()
 
 
