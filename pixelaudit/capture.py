@@ -12,6 +12,7 @@ from pixelaudit.model import Cookie, ImageElement, Request, StorageWrite, WebSoc
 HOOKS_JS = files("pixelaudit").joinpath("js/hooks.js").read_text(encoding="utf-8")
 DOM_JS = files("pixelaudit").joinpath("js/dom.js").read_text(encoding="utf-8")
 MAX_IMAGE_BODY = 2 * 1024 * 1024  # pixels are tiny; bigger bodies are not read
+ANSWERED_SETTLE_S = 1.0
 
 
 @dataclass(slots=True)
@@ -58,7 +59,8 @@ class Capture:
         self._entries: dict[object, _Entry] = {}
         self._order: list[_Entry] = []
         self._tasks: set[asyncio.Task] = set()
-        self._inflight = 0
+        # request -> when its response arrived (None: still waiting); removed when finished or failed
+        self._pending: dict[object, float | None] = {}
         self._last_activity = self.t0
         self._cookie_sets: list[tuple[str, str, str, float]] = []  # name, how, url, time_ms
         self._storage: list[StorageWrite] = []
@@ -100,7 +102,7 @@ class Capture:
             self.page_url = frame.url
 
     def _on_request(self, req) -> None:
-        self._inflight += 1
+        self._pending[req] = None
         self._last_activity = time.monotonic()
         chain, prev = [], req.redirected_from
         while prev is not None:
@@ -123,24 +125,26 @@ class Capture:
         entry = self._entries.get(resp.request)
         if entry is None:
             return
+        if resp.request in self._pending:
+            self._pending[resp.request] = time.monotonic()
         entry.status = resp.status
         entry.content_type = resp.headers.get("content-type")
         self._spawn(self._read_response(resp, entry))
 
     def _on_finished(self, req) -> None:
-        self._done()
+        self._done(req)
         entry = self._entries.get(req)
         if entry is not None:
             self._spawn(self._read_finished(req, entry))
 
     def _on_failed(self, req) -> None:
-        self._done()
+        self._done(req)
         entry = self._entries.get(req)
         if entry is not None:
             entry.failure = req.failure or "failed"
 
-    def _done(self) -> None:
-        self._inflight = max(0, self._inflight - 1)
+    def _done(self, req) -> None:
+        self._pending.pop(req, None)
         self._last_activity = time.monotonic()
 
     def _on_binding(self, source, kind: str, data: dict) -> None:
@@ -188,11 +192,17 @@ class Capture:
         if self._tasks:
             await asyncio.wait(list(self._tasks), timeout=timeout)
 
+    def _busy(self, now: float) -> bool:
+        # A request is in flight until it finishes or fails. Playwright never reports the end of some
+        # (keepalive fetches belong to the browser process), so one answered a second ago counts as done.
+        return any(answered is None or now - answered < ANSWERED_SETTLE_S for answered in self._pending.values())
+
     async def wait_idle(self, cap: float, quiet: float = 0.5) -> bool:
         """Wait until no request has been in flight for `quiet` seconds, or `cap` seconds passed."""
         deadline = time.monotonic() + cap
         while time.monotonic() < deadline and not self.closed:
-            if self._inflight == 0 and time.monotonic() - self._last_activity >= quiet:
+            now = time.monotonic()
+            if not self._busy(now) and now - self._last_activity >= quiet:
                 return True
             await asyncio.sleep(0.05)
         return False

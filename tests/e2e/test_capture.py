@@ -19,12 +19,13 @@ SEGMENT = "https://api.segment.io/v1/t"
 EMBED = "https://widgets.social-example.com/embed.html"
 EMBED_PX = "https://widgets.social-example.com/px.gif?w=embed"
 SHARE = "https://widgets.social-example.com/share.html"
+XHR = "https://www.pixel-lab.com/api/config?v=1"
 A_PING = "https://widgets.social-example.com/ping?share=1"
 LAZY = "https://bat.bing.com/action/0?ti=5566&evt=pageLoad"
 UNLOAD = "https://stats.pixel-lab.com/leave?x=1"
 
 PIXELS = {FB, FIRST_PX, UNKNOWN, CSS_BG, SYNC_END, GA, SEGMENT, EMBED_PX, A_PING, LAZY, UNLOAD}
-NOT_PIXELS = {LAB, SPACER, LOGO, SYNC, EMBED, SHARE}
+NOT_PIXELS = {LAB, SPACER, LOGO, SYNC, EMBED, SHARE, XHR}
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,8 @@ def test_every_kind_of_request_is_captured(lab):
     assert reqs[UNKNOWN]["resource_type"] == "image"  # new Image(), never in the DOM
     assert reqs[CSS_BG]["resource_type"] == "image"
     assert reqs[LAZY]["resource_type"] == "image"  # loaded only after the scroll
+    assert reqs[XHR]["resource_type"] == "xhr" and reqs[XHR]["status"] == 200
+    assert reqs[XHR]["content_type"] == "application/json" and reqs[XHR]["size"] == 2
     # data: placeholders are not network requests
     assert not any(u.startswith("data:") for u in reqs)
 
@@ -143,7 +146,7 @@ def test_cookies_and_storage(lab):
     assert fr["domain"] == ".facebook.com" and fr["party"] == "third" and fr["same_site"] == "None"
     assert fr["set_by"] == "header" and fr["secure"] is True and fr["expires"] > 0
     writes = [(s["storage"], s["key"], s["value"], s["operation"]) for s in lab["storage"]]
-    assert writes == [("local", "lab_visitor", "v-123", "set")]
+    assert writes == [("local", "lab_visitor", "v-123", "set"), ("session", "lab_webdriver", "false", "set")]
 
 
 def test_blocking_third_party_cookies_is_an_option(scan):
