@@ -173,46 +173,56 @@ def scan(
     from pixelaudit.scan import failed_result, scan_site
 
     started = datetime.now(UTC)
+    bad_url = None
     try:
-        formats = parse_formats(fmt)
-        fail_on = check_fail_on(fail_on)
-        mappings = tuple(parse_resolve(r) for r in resolve or ())
-        headers = tuple(parse_header(h) for h in header or ())
-        for cert in trust_cert or ():
-            if not cert.is_file():
-                raise ConfigError(f"--trust-cert {cert}: no such file")
-        ruleset = load_rules([bundled_rules_dir() / "trackers", *(rules or ())])
+        try:
+            target = parse_target(url)
+        except ConfigError as exc:  # still written to a report below, with exit code 2
+            target, bad_url = url, exc
+        config = ScanConfig(
+            target=target, out_dir=out or default_out_dir(target),
+            resolve=tuple(parse_resolve(r) for r in resolve or ()), ignore_https_errors=ignore_https_errors,
+            trust_certs=tuple(_checked_cert(c) for c in trust_cert or ()),
+            headers=tuple(parse_header(h) for h in header or ()),
+            credentials=parse_credentials(http_credentials, target) if http_credentials and not bad_url else None,
+            user_agent=user_agent, timeout=timeout, wait=wait, fail_on=check_fail_on(fail_on),
+            formats=parse_formats(fmt), block_third_party_cookies=block_third_party_cookies, chromium=chromium,
+            rules=tuple(rules or ()))
+        ruleset = load_rules([bundled_rules_dir() / "trackers", *config.rules])
     except (ConfigError, RuleError) as exc:
         _fail(str(exc))
-    try:
-        target = parse_target(url)
-    except ConfigError as exc:
-        target, bad_url = url, exc
-    else:
-        bad_url = None
-    config = ScanConfig(
-        target=target, out_dir=out or default_out_dir(target), resolve=mappings,
-        ignore_https_errors=ignore_https_errors, trust_certs=tuple(trust_cert or ()), headers=headers,
-        credentials=parse_credentials(http_credentials, target) if http_credentials and not bad_url else None,
-        user_agent=user_agent, timeout=timeout, wait=wait, fail_on=fail_on, formats=formats,
-        block_third_party_cookies=block_third_party_cookies, chromium=chromium, rules=tuple(rules or ()))
     with Progress(quiet) as progress:
         if bad_url is not None:
-            result, code = failed_result(config, ruleset, "invalid-url", str(bad_url), started), EXIT_USAGE
+            result = failed_result(config, ruleset, "invalid-url", str(bad_url), started)
         else:
             try:
                 result = asyncio.run(scan_site(config, ruleset, progress))
             except BrowserNotFound as exc:
                 result = failed_result(config, ruleset, "browser-missing", str(exc), started)
-            code = None
         from pixelaudit.result import to_dict
 
         data = to_dict(result)
-        written = write_reports(data, config.out_dir, config.formats)
+        try:
+            written = write_reports(data, config.out_dir, config.formats)
+        except OSError as exc:
+            _fail(f"cannot write the report to {config.out_dir}: {exc.strerror or exc}")
     for error in data["errors"]:
         typer.echo(f"pixelaudit: error: {error['message']}", err=True)
     _print_summary(data, written, quiet)
-    raise typer.Exit(code if code is not None else exit_code(data, fail_on))
+    raise typer.Exit(EXIT_USAGE if bad_url is not None else exit_code(data, config.fail_on))
+
+
+def _checked_cert(path: Path) -> Path:
+    """A --trust-cert file that exists and holds a certificate (checked now, not at browser launch)."""
+    from pixelaudit.browser import spki_hash
+
+    if not path.is_file():
+        raise ConfigError(f"--trust-cert {path}: no such file")
+    try:
+        spki_hash(path)
+    except (ValueError, OSError) as exc:
+        raise ConfigError(f"--trust-cert {path}: not a PEM or DER certificate ({exc})") from None
+    return path
 
 
 def _print_summary(data: dict, written: list[Path], quiet: bool) -> None:

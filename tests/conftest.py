@@ -61,10 +61,11 @@ def cli(sites, tmp_path):
     """Run the installed `pixelaudit` command as a user would; returns (exit code, stdout, stderr, findings)."""
 
     def run(*args: str, resolve: bool = True, trust: bool = True, timeout: float = 120, cwd: Path | None = None):
-        out = tmp_path / "out"
+        given_out = "--out" in args
+        out = Path(args[args.index("--out") + 1]) if given_out else tmp_path / "out"
         argv = [sys.executable, "-m", "pixelaudit", *args]
         if args and args[0] == "scan":
-            argv += ["--out", str(out)]
+            argv += [] if given_out else ["--out", str(out)]
             if resolve:
                 argv += ["--resolve", sites.resolve]
             if trust:

@@ -42,12 +42,23 @@ def test_formats_and_outputs(cli, tmp_path):
     assert "wrote" in out
 
 
-def test_bad_flag_values_are_usage_errors(cli):
+def test_bad_flag_values_are_usage_errors(cli, tmp_path):
+    not_a_cert = tmp_path / "not-a-cert.pem"
+    not_a_cert.write_text("hello")
     for args in (["--resolve", "nonsense"], ["--fail-on", "severe"], ["--format", "pdf"],
-                 ["--header", "no colon"]):
+                 ["--header", "no colon"], ["--http-credentials", "nopassword"],
+                 ["--trust-cert", str(not_a_cert)], ["--trust-cert", str(tmp_path / "missing.pem")]):
         code, _out, err, _data = cli("scan", LAB, *args, resolve=False)
         assert code == 2, args
         assert err.startswith("pixelaudit: error:") and len(err.strip().splitlines()) == 1, err
+
+
+def test_unwritable_output_folder_is_one_clear_line(cli, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _out, err, _data = cli("scan", "https://www.pixel-lab.com/", "--quiet", "--out", str(blocker / "out"))
+    assert code == 2 and err.strip().splitlines()[-1].startswith("pixelaudit: error: cannot write the report")
+    assert "Traceback" not in err
 
 
 def test_env_vars_and_pyproject_config(cli, sites, tmp_path, monkeypatch):
