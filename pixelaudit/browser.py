@@ -41,18 +41,26 @@ class ChromiumInfo:
     found_by: str
 
 
-def _playwright_managed() -> str | None:
+def playwright_managed(browsers_path: str | None = None) -> str | None:
+    """Chromium downloaded by `playwright install chromium`, if present.
+
+    Read from Playwright's browsers.json rather than by starting its driver: this runs inside scans'
+    event loop, where the sync API cannot start, and a driver process per lookup would cost time.
+    """
     try:
-        from playwright._impl._driver import compute_driver_executable  # noqa: F401
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+        import playwright
+
+        manifest = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+        browsers = json.loads(manifest.read_text(encoding="utf-8"))["browsers"]
+        revision = next(b["revision"] for b in browsers if b["name"] == "chromium")
+    except (ImportError, OSError, ValueError, KeyError, StopIteration):
         return None
-    try:
-        with sync_playwright() as p:
-            path = p.chromium.executable_path
-    except Exception:
-        return None
-    return path if path and os.path.isfile(path) else None
+    root = Path(browsers_path or os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or Path.home() / ".cache" / "ms-playwright")
+    for binary in ("chrome-linux64/chrome", "chrome-linux/chrome"):
+        path = root / f"chromium-{revision}" / binary
+        if path.is_file():
+            return str(path)
+    return None
 
 
 def candidates(explicit: str | None) -> list[tuple[str, str]]:
@@ -62,7 +70,7 @@ def candidates(explicit: str | None) -> list[tuple[str, str]]:
     if explicit:
         found.append((explicit, "--chromium / PIXELAUDIT_CHROMIUM"))
         return found
-    managed = _playwright_managed()
+    managed = playwright_managed()
     if managed:
         found.append((managed, "Playwright-managed"))
     for name in ("chromium", "chromium-browser", "google-chrome"):

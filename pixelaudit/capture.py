@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.resources import files
 
 from pixelaudit.model import Cookie, ImageElement, Request, StorageWrite, WebSocket
@@ -45,7 +45,6 @@ class CaptureResult:
     storage: tuple[StorageWrite, ...]
     images: tuple[ImageElement, ...]
     websockets: tuple[WebSocket, ...]
-    keepalive_urls: frozenset[str] = field(default_factory=frozenset)
 
 
 class Capture:
@@ -236,7 +235,7 @@ class Capture:
             redirected_to=e.redirected_to, sent_cookies=e.sent_cookies, keepalive=e.url in self._keepalive,
             body=e.body) for e in self._order)
         return CaptureResult(requests + extra_requests, tuple(self._cookie_records()), tuple(self._storage),
-                             tuple(self._images), tuple(self._websockets), frozenset(self._keepalive))
+                             tuple(self._images), tuple(self._websockets))
 
     def _cookie_records(self):
         first_set: dict[str, tuple[str, str, float]] = {}
