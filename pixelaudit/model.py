@@ -140,6 +140,9 @@ class TrackerMatch:
     rule: str
     company: str | None = None
     purpose: str | None = None
+    id: str | None = None  # account / pixel / property id found in the request
+    event: str | None = None
+    consent: str | None = None  # consent state the request carries, e.g. gcs=G100
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,10 +28,10 @@ TRACKING_CATEGORIES: frozenset[str] = CATEGORIES - {"consent", "functional", "ta
 """Categories whose requests and cookies count as tracking; the others never count as violations."""
 
 _REQUIRED = ("id", "vendor", "company", "category", "purpose", "source", "examples", "counterexamples")
-_OPTIONAL = ("domains", "endpoints", "cookies", "extract", "docs")
-_TEXT_KEYS = ("id", "vendor", "company", "category", "purpose", "source", "docs")
+_OPTIONAL = ("domains", "endpoints", "cookies", "extract", "docs", "collects")
+_TEXT_KEYS = ("id", "vendor", "company", "category", "purpose", "source", "docs", "collects")
 _ENDPOINT_KEYS = ("host", "path", "query")
-_EXTRACT_KEYS = ("id", "event")
+_EXTRACT_KEYS = ("id", "event", "consent")
 _ID = re.compile(r"[a-z0-9-]+")
 _HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
@@ -62,8 +63,30 @@ class Endpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class Extractor:
+    """Where one value (account id, event, consent state) sits in a request: query, path or body."""
+
+    key: str  # id | event | consent
+    source: str  # query | path | body
+    name: str  # query parameter / body field (dotted for JSON), or the path regex's text
+    pattern: re.Pattern[str] | None = None  # path: one capturing group
+
+    def find(self, path: str, params: dict[str, str], body: object) -> str | None:
+        """The value in this request, or None."""
+        if self.source == "query":
+            return params.get(self.name) or None
+        if self.source == "path":
+            m = self.pattern.search(path) if self.pattern else None
+            return m.group(1) if m else None
+        value = body
+        for part in self.name.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        return str(value) if value not in (None, "", [], {}) else None
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
-    """One vendor rule as loaded from its YAML file; ``extract`` holds (key, query parameter) pairs."""
+    """One vendor rule as loaded from its YAML file, its patterns compiled."""
 
     id: str
     vendor: str
@@ -74,15 +97,44 @@ class Rule:
     domains: tuple[str, ...] = ()
     endpoints: tuple[Endpoint, ...] = ()
     cookies: tuple[str, ...] = ()
-    extract: tuple[tuple[str, str], ...] = ()
+    extract: tuple[Extractor, ...] = ()
     docs: str | None = None
+    collects: str | None = None
     examples: tuple[str, ...] = ()
     counterexamples: tuple[str, ...] = ()
     file: str = ""
 
-    def as_match(self) -> TrackerMatch:
-        """The record a classified request or cookie carries."""
-        return TrackerMatch(self.vendor, self.category, self.id, self.company, self.purpose)
+    def as_match(self, url: str | None = None, body: str | None = None) -> TrackerMatch:
+        """The record a classified request or cookie carries, with the ids found in the request."""
+        values = self.extract_values(url, body) if url and self.extract else {}
+        return TrackerMatch(self.vendor, self.category, self.id, self.company, self.purpose,
+                            values.get("id"), values.get("event"), values.get("consent"))
+
+    def extract_values(self, url: str, body: str | None = None) -> dict[str, str]:
+        """`id`, `event`, `consent` as found in the request's query, path or body (first extractor wins)."""
+        parts = urlsplit(url)
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        parsed_body = _parse_body(body) if body and any(e.source == "body" for e in self.extract) else None
+        found: dict[str, str] = {}
+        for extractor in self.extract:
+            if extractor.key not in found and (value := extractor.find(parts.path, params, parsed_body)):
+                found[extractor.key] = value[:200]
+        return found
+
+
+def _parse_body(body: str) -> object:
+    """A request body as JSON, or as form fields; each JSON line of a batch is tried for its first object."""
+    text = body.strip()
+    if text[:1] in "{[":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = None
+        if isinstance(data, list):
+            data = next((item for item in data if isinstance(item, dict)), None)
+        if isinstance(data, dict):
+            return data
+    return dict(parse_qsl(text, keep_blank_values=True))
 
 
 def _suffixes(host: str) -> list[str]:
@@ -225,6 +277,25 @@ def _endpoint(file: Path, item: Any, field: str) -> Endpoint:
     return Endpoint(host, path, _texts(file, item.get("query", []), f"{field}.query"))
 
 
+def _extractor(file: Path, key: str, spec: Any) -> Extractor:
+    """`tid` or `query:tid` (query parameter), `path:<regex with one group>`, `body:a.b` (JSON or form field)."""
+    spec = _text(file, spec, f"extract.{key}")
+    source, sep, name = spec.partition(":")
+    if not sep:
+        source, name = "query", spec
+    if source not in ("query", "path", "body") or not name:
+        raise RuleError(file, f"extract.{key}", f"{spec!r}: use NAME, query:NAME, path:REGEX or body:FIELD")
+    if source != "path":
+        return Extractor(key, source, name)
+    try:
+        pattern = re.compile(name)
+    except re.error as exc:
+        raise RuleError(file, f"extract.{key}", f"invalid regex {name!r}: {exc}") from None
+    if pattern.groups != 1:
+        raise RuleError(file, f"extract.{key}", f"path regex {name!r} needs exactly one capturing group")
+    return Extractor(key, "path", name, pattern)
+
+
 def _parse_rule(file: Path, data: Any) -> Rule:
     """Validate one parsed YAML document and build its Rule (regexes compiled here, once)."""
     if not isinstance(data, dict):
@@ -246,6 +317,8 @@ def _parse_rule(file: Path, data: Any) -> Rule:
         raise RuleError(file, "domains", "a rule needs at least one of 'domains' or 'endpoints'")
     extract = _get(file, data, "extract", dict, {})
     _only(file, extract, _EXTRACT_KEYS, "extract.")
+    extractors = tuple(_extractor(file, key, spec) for key, values in extract.items()
+                       for spec in (values if isinstance(values, list) else [values]))
     urls = {key: _texts(file, data[key], key, required=True) for key in ("examples", "counterexamples")}
     if bad := [(key, url) for key, values in urls.items() for url in values if not host_of(url)]:
         raise RuleError(file, bad[0][0], f"{bad[0][1]!r} is not an absolute URL")
@@ -254,7 +327,7 @@ def _parse_rule(file: Path, data: Any) -> Rule:
         domains=hosts,
         endpoints=endpoints,
         cookies=_texts(file, data.get("cookies", []), "cookies"),
-        extract=tuple((key, _text(file, param, f"extract.{key}")) for key, param in extract.items()),
+        extract=extractors,
         examples=urls["examples"],
         counterexamples=urls["counterexamples"],
         file=str(file),
