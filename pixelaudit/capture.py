@@ -13,6 +13,7 @@ HOOKS_JS = files("pixelaudit").joinpath("js/hooks.js").read_text(encoding="utf-8
 DOM_JS = files("pixelaudit").joinpath("js/dom.js").read_text(encoding="utf-8")
 MAX_IMAGE_BODY = 2 * 1024 * 1024  # pixels are tiny; bigger bodies are not read
 ANSWERED_SETTLE_S = 1.0
+MAX_POST_DATA = 64 * 1024  # enough for any beacon's ids and events
 
 
 @dataclass(slots=True)
@@ -34,6 +35,7 @@ class _Entry:
     redirected_to: str | None = None
     sent_cookies: bool = False
     body: bytes | None = None
+    post_data: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,11 @@ class Capture:
         entry = _Entry(req.url, req.method, req.resource_type, self.now_ms(), kind, self.page_url,
                        tuple(reversed(chain)))
         entry.frame_url = (frame.url or None) if frame is not None else None
+        if req.method != "GET":
+            try:
+                entry.post_data = (req.post_data or "")[:MAX_POST_DATA] or None
+            except Exception:  # a binary body that is not text
+                entry.post_data = None
         self._entries[req] = entry
         self._order.append(entry)
         if req.redirected_from is not None and req.redirected_from in self._entries:
@@ -233,7 +240,7 @@ class Capture:
             page_url=e.page_url, time_ms=e.time_ms, frame=e.frame, frame_url=e.frame_url, status=e.status,
             content_type=e.content_type, size=e.size, failure=e.failure, redirect_chain=e.redirect_chain,
             redirected_to=e.redirected_to, sent_cookies=e.sent_cookies, keepalive=e.url in self._keepalive,
-            body=e.body) for e in self._order)
+            body=e.body, post_data=e.post_data) for e in self._order)
         return CaptureResult(requests + extra_requests, tuple(self._cookie_records()), tuple(self._storage),
                              tuple(self._images), tuple(self._websockets))
 

@@ -3,14 +3,44 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from pixelaudit.capture import CaptureResult
+from pixelaudit.heuristics import judge_unknown
 from pixelaudit.imagesize import decode_image
-from pixelaudit.model import ClassifiedCookie, ClassifiedRequest, ImageElement, Request
+from pixelaudit.model import ClassifiedCookie, ClassifiedRequest, ImageElement, Party, Request, TrackerMatch
 from pixelaudit.parties import cookie_site, party_of, site_of
 from pixelaudit.pixels import is_image_request, judge_pixel
 from pixelaudit.rules import RuleSet
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """What classification knows: our rules, the user's filter lists, and whether heuristics run."""
+
+    rules: RuleSet
+    lists: tuple = ()  # pixelaudit.filterlist.FilterList, imported only when a list is given
+    heuristics: bool = True
+
+    def matchers(self) -> list[Callable[[Request, Party], TrackerMatch | None]]:
+        """The ordered registry: the first matcher with an answer names the tracker."""
+        chain: list[Callable[[Request, Party], TrackerMatch | None]] = [self._rule_match]
+        chain += [lst.match for lst in self.lists]
+        if self.heuristics:
+            chain.append(judge_unknown)
+        return chain
+
+    def _rule_match(self, req: Request, party: Party) -> TrackerMatch | None:
+        rule = self.rules.match_url(req.url) if party.host else None
+        return rule.as_match(req.url, req.post_data) if rule else None
+
+    def tracker(self, req: Request, party: Party) -> TrackerMatch | None:
+        """Who a request is for: the first answer in the registry."""
+        for matcher in self.matchers():
+            if match := matcher(req, party):
+                return match
+        return None
 
 
 def first_party_sites(urls: Iterable[str]) -> frozenset[str]:
@@ -25,25 +55,27 @@ def _elements_by_url(images: tuple[ImageElement, ...]) -> dict[str, list[ImageEl
     return index
 
 
-def classify_request(req: Request, rules: RuleSet, first_party: frozenset[str],
+def classify_request(req: Request, knowledge: Knowledge | RuleSet, first_party: frozenset[str],
                      elements: dict[str, list[ImageElement]], before_consent: bool) -> ClassifiedRequest:
-    """Party, tracker rule and pixel judgement of one request."""
+    """Party, tracker and pixel judgement of one request."""
+    knowledge = knowledge if isinstance(knowledge, Knowledge) else Knowledge(knowledge)
     party = party_of(req.url, first_party)
-    rule = rules.match_url(req.url) if party.host else None
     image = decode_image(req.body, req.content_type) if req.body and is_image_request(req) else None
     drawn = [el for url in (*req.redirect_chain, req.url) for el in elements.get(url, ())]
     pixel = judge_pixel(req, party, image, drawn)
-    return ClassifiedRequest(req, party, rule.as_match() if rule else None, pixel, before_consent)
+    return ClassifiedRequest(req, party, knowledge.tracker(req, party), pixel, before_consent)
 
 
-def classify(capture: CaptureResult, rules: RuleSet, first_party: frozenset[str],
+def classify(capture: CaptureResult, knowledge: Knowledge | RuleSet, first_party: frozenset[str],
              before_consent: bool = True) -> tuple[list[ClassifiedRequest], list[ClassifiedCookie]]:
     """Classify one scenario's requests and cookies.
 
     `before_consent` is true for every record of a scenario in which no consent choice was made.
     """
+    knowledge = knowledge if isinstance(knowledge, Knowledge) else Knowledge(knowledge)
+    rules = knowledge.rules
     elements = _elements_by_url(capture.images)
-    requests = [classify_request(r, rules, first_party, elements, before_consent) for r in capture.requests]
+    requests = [classify_request(r, knowledge, first_party, elements, before_consent) for r in capture.requests]
     cookies = []
     for c in capture.cookies:
         site = cookie_site(c.domain)

@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from pixelaudit import __version__
+from pixelaudit.cli_rules import rules_app
 from pixelaudit.config import (
     ConfigError,
     ScanConfig,
@@ -164,10 +165,18 @@ def scan(
                                                  help="Path of the Chromium binary to use.")] = None,
     rules: Annotated[list[Path] | None, typer.Option(
         "--rules", envvar="PIXELAUDIT_RULES", help="Extra tracker rules: a YAML file or folder (repeatable).")] = None,
+    filter_list: Annotated[list[Path] | None, typer.Option(
+        "--filter-list", envvar="PIXELAUDIT_FILTER_LIST",
+        help="An Adblock Plus list you supply (e.g. EasyPrivacy) for trackers our rules do not name.")] = None,
+    heuristics: Annotated[bool, typer.Option(
+        "--heuristics/--no-heuristics", envvar="PIXELAUDIT_HEURISTICS",
+        help="Report unknown third parties that send identifiers as trackers (category unknown).")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Load URL in headless Chromium and write findings.json and report.html."""
     from pixelaudit.browser import BrowserNotFound
+    from pixelaudit.classify import Knowledge
+    from pixelaudit.filterlist import load_filter_list
     from pixelaudit.report import write_reports
     from pixelaudit.rules import RuleError, bundled_rules_dir, load_rules
     from pixelaudit.scan import failed_result, scan_site
@@ -188,17 +197,18 @@ def scan(
             user_agent=user_agent, timeout=timeout, wait=wait, fail_on=check_fail_on(fail_on),
             formats=parse_formats(fmt), block_third_party_cookies=block_third_party_cookies, chromium=chromium,
             rules=tuple(rules or ()))
-        ruleset = load_rules([bundled_rules_dir() / "trackers", *config.rules])
+        knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]),
+                              tuple(load_filter_list(p) for p in filter_list or ()), heuristics)
     except (ConfigError, RuleError) as exc:
         _fail(str(exc))
     with Progress(quiet) as progress:
         if bad_url is not None:
-            result = failed_result(config, ruleset, "invalid-url", str(bad_url), started)
+            result = failed_result(config, knowledge, "invalid-url", str(bad_url), started)
         else:
             try:
-                result = asyncio.run(scan_site(config, ruleset, progress))
+                result = asyncio.run(scan_site(config, knowledge, progress))
             except BrowserNotFound as exc:
-                result = failed_result(config, ruleset, "browser-missing", str(exc), started)
+                result = failed_result(config, knowledge, "browser-missing", str(exc), started)
         from pixelaudit.result import to_dict
 
         data = to_dict(result)
@@ -238,6 +248,9 @@ def _print_summary(data: dict, written: list[Path], quiet: bool) -> None:
                 typer.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
         for path in written:
             typer.echo(f"  wrote {path}")
+
+
+app.add_typer(rules_app, name="rules")
 
 
 @app.command()

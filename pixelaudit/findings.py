@@ -7,13 +7,16 @@ from pixelaudit.rules import TRACKING_CATEGORIES
 
 
 def _label(cr: ClassifiedRequest) -> str:
-    return cr.tracker.vendor if cr.tracker else f"An unnamed {cr.party.party}-party tracking pixel"
+    if cr.tracker and cr.tracker.vendor:
+        return cr.tracker.vendor
+    return f"An unnamed {cr.party.party}-party tracking pixel"
 
 
 def counts_as_tracking(cr: ClassifiedRequest) -> bool:
-    """A known tracker in a tracking category, or a tracking pixel not owned by a consent/functional rule."""
+    """A tracker in a tracking category (or an unnamed one a list or heuristic found), or a tracking pixel
+    not owned by a consent/functional/tag-manager rule."""
     if cr.tracker is not None:
-        return cr.tracker.category in TRACKING_CATEGORIES
+        return cr.tracker.category in TRACKING_CATEGORIES or cr.tracker.category == "unknown"
     return cr.pixel is not None
 
 
@@ -40,11 +43,17 @@ def derive_findings(requests: list[ClassifiedRequest]) -> list[Finding]:
     for i, cr in enumerate(requests):
         if cr.pixel is not None:
             add("tracking-pixel", "info", i, cr,
-                f"{cr.tracker.vendor if cr.tracker else 'Tracking pixel'} on {cr.party.host} "
+                f"{cr.tracker.vendor if cr.tracker and cr.tracker.vendor else 'Tracking pixel'} on {cr.party.host} "
                 f"({cr.party.party}-party): {'; '.join(cr.pixel.reasons)}")
         if cr.before_consent and counts_as_tracking(cr):
-            known = cr.tracker is not None
-            what = f"{cr.tracker.vendor} ({cr.tracker.category})" if known else _label(cr)
+            known = cr.tracker is not None and cr.tracker.vendor is not None
+            if known:
+                what = f"{cr.tracker.label} ({cr.tracker.category})"
+            elif cr.tracker is not None:  # a filter list's or heuristic's find
+                why = cr.tracker.reason or f"listed in {cr.tracker.rule.removeprefix('list:')}: {cr.tracker.filter}"
+                what = f"An unnamed third-party tracker ({why})"
+            else:
+                what = _label(cr)
             add("tracker-before-consent", "high" if known else "medium", i, cr,
                 f"{what} sent a request to {cr.party.host} before any consent choice, "
                 f"{cr.request.time_ms:.0f} ms after the page started loading")

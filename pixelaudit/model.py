@@ -34,6 +34,7 @@ class Request:
     source: str = "playwright"  # "playwright" | "netlog" (seen only in Chromium's net log)
     unload: bool = False  # fired while the page was being unloaded (pagehide/unload)
     body: bytes | None = field(default=None, repr=False, compare=False)  # image bodies only
+    post_data: str | None = field(default=None, repr=False, compare=False)  # first 64 KiB, for extraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,16 +134,26 @@ class Pixel:
 
 @dataclass(frozen=True, slots=True)
 class TrackerMatch:
-    """A request or cookie matched to a known tracker rule."""
+    """A request or cookie matched to a tracker: one of our rules, a user's filter list, or a heuristic."""
 
-    vendor: str
-    category: str
-    rule: str
+    vendor: str | None  # None for list and heuristic matches: never counted as a known vendor
+    category: str  # a rule category, or "unknown" for list and heuristic matches
+    rule: str  # rule id, "list:<name>" or "heuristic:<kind>"
     company: str | None = None
     purpose: str | None = None
     id: str | None = None  # account / pixel / property id found in the request
     event: str | None = None
     consent: str | None = None  # consent state the request carries, e.g. gcs=G100
+    source: str = "rules"  # rules | list | heuristic
+    filter: str | None = None  # the filter-list line that matched
+    reason: str | None = None  # why a heuristic judged it a tracker
+
+    @property
+    def label(self) -> str:
+        """'Google Analytics G-ABC123 · page_view · consent G100', or the rule for unnamed matches."""
+        head = " ".join(x for x in (self.vendor or self.rule, self.id) if x)
+        return " · ".join([head, *([self.event] if self.event else []),
+                           *([f"consent {self.consent}"] if self.consent else [])])
 
 
 @dataclass(frozen=True, slots=True)

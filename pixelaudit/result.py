@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pixelaudit import __version__
@@ -42,6 +42,7 @@ class ScanResult:
     errors: tuple[ScanError, ...]
     options: dict
     rules_info: dict
+    rule_docs: dict = field(default_factory=dict)  # rule id -> what the report says about it
 
     @property
     def complete(self) -> bool:
@@ -57,7 +58,8 @@ def _tracker(t: TrackerMatch | None) -> dict | None:
     if t is None:
         return None
     return {"vendor": t.vendor, "category": t.category, "rule": t.rule, "company": t.company,
-            "purpose": t.purpose}
+            "purpose": t.purpose, "id": t.id, "event": t.event, "consent": t.consent, "label": t.label,
+            "source": t.source, "filter": t.filter, "reason": t.reason}
 
 
 def _request(i: int, cr: ClassifiedRequest) -> dict:
@@ -116,6 +118,7 @@ def to_dict(result: ScanResult) -> dict:
         "consent": {"banner_found": None, "cmp": None, "reject_clicked": None, "accept_clicked": None},
         "options": result.options,
         "rules": result.rules_info,
+        "rule_docs": result.rule_docs,
         "pages": [{"url": p.url, "scenario": p.scenario, "status": p.status, "final_url": p.final_url,
                    "title": p.title} for p in result.pages],
         "requests": [_request(i, cr) for i, cr in enumerate(result.requests)],

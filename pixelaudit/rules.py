@@ -158,7 +158,8 @@ class RuleSet:
         self._anywhere: list[tuple[Endpoint, Rule]] = []  # endpoints matched on any host
         self._cookie_names: dict[str, Rule] = {}
         self._cookie_globs: list[tuple[re.Pattern[str], Rule]] = []
-        by_id: dict[str, Rule] = {}
+        self._by_id: dict[str, Rule] = {}
+        by_id = self._by_id
         for rule in self.rules:
             if rule.id in by_id:
                 raise RuleError(rule.file, "id", f"duplicate id {rule.id!r} (also in {by_id[rule.id].file})")
@@ -177,27 +178,43 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.rules)
 
+    def get(self, rule_id: str) -> Rule | None:
+        """The rule with this id."""
+        return self._by_id.get(rule_id)
+
+    def docs_for(self, rule_ids: set[str]) -> dict[str, dict]:
+        """What a report shows about each rule (vendor, purpose, what it collects, docs), by id."""
+        return {r.id: {"vendor": r.vendor, "company": r.company, "category": r.category, "purpose": r.purpose,
+                       "collects": r.collects, "docs": r.docs, "source": r.source, "cookies": list(r.cookies)}
+                for rid in sorted(rule_ids) if (r := self._by_id.get(rid))}
+
     def match_url(self, url: str) -> Rule | None:
         """The rule a URL belongs to: longest matching host suffix, else a host-independent endpoint."""
+        return self.explain(url)[0]
+
+    def explain(self, url: str) -> tuple[Rule | None, str]:
+        """The matching rule and why it matched (`pixelaudit rules match` prints this)."""
         try:
             parts = urlsplit(url)
             host = normalise_host(parts.hostname or "")
         except ValueError:
-            return None
+            return None, "not a URL"
         if not host:  # data:, blob:, about: and relative URLs
-            return None
+            return None, "no host"
         path, query = parts.path, parts.query
         for suffix in _suffixes(host):
             # under one suffix, a rule whose endpoint matches beats the rule that owns the whole domain
             for endpoint, rule in self._hosted.get(suffix, ()):
                 if endpoint.matches(path, query):
-                    return rule
+                    return rule, f"endpoint under {suffix}: path matches {endpoint.path.pattern!r}" + (
+                        f" with parameters {', '.join(endpoint.query)}" if endpoint.query else "")
             if rule := self._domains.get(suffix):
-                return rule
+                return rule, f"host {host} is under the rule's domain {suffix}"
         for endpoint, rule in self._anywhere:
             if endpoint.matches(path, query):
-                return rule
-        return None
+                return rule, f"endpoint on any host: path matches {endpoint.path.pattern!r}" + (
+                    f" with parameters {', '.join(endpoint.query)}" if endpoint.query else "")
+        return None, "no domain or endpoint matches"
 
     def match_cookie(self, name: str, domain: str) -> Rule | None:
         """The rule a cookie belongs to: its domain under a rule's domains, else its name."""

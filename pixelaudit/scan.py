@@ -18,7 +18,7 @@ from playwright.async_api import async_playwright
 
 from pixelaudit.browser import ChromiumInfo, find_chromium, launch_scenario, make_profile
 from pixelaudit.capture import Capture, CaptureResult
-from pixelaudit.classify import classify, first_party_sites, site_party
+from pixelaudit.classify import Knowledge, classify, first_party_sites, site_party
 from pixelaudit.config import ScanConfig, origin_of
 from pixelaudit.findings import derive_findings
 from pixelaudit.model import PageVisit, ScanError
@@ -143,9 +143,17 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
                        visit.final_url if visit else None)
 
 
-async def scan_site(config: ScanConfig, rules: RuleSet, progress: Progress = lambda _m: None,
+def rules_info(knowledge: Knowledge) -> dict:
+    """Which knowledge classified the scan, for findings.json's provenance."""
+    rules = knowledge.rules
+    return {"version": rules.version, "count": len(rules), "sources": [str(Path(s)) for s in rules.sources],
+            "filter_lists": [lst.provenance() for lst in knowledge.lists], "heuristics": knowledge.heuristics}
+
+
+async def scan_site(config: ScanConfig, knowledge: Knowledge | RuleSet, progress: Progress = lambda _m: None,
                     chromium: ChromiumInfo | None = None) -> ScanResult:
     """Scan one URL in every configured scenario and classify what it did."""
+    knowledge = knowledge if isinstance(knowledge, Knowledge) else Knowledge(knowledge)
     started = datetime.now(UTC)
     chromium = chromium or find_chromium(config.chromium)
     async with async_playwright() as playwright:
@@ -154,7 +162,7 @@ async def scan_site(config: ScanConfig, rules: RuleSet, progress: Progress = lam
     first_party = first_party_sites([config.target, *(r.final_url or "" for r in runs)])
     requests, cookies, storage, websockets, pages, errors = [], [], [], [], [], []
     for run in runs:
-        reqs, cooks = classify(run.capture, rules, first_party, before_consent=True)
+        reqs, cooks = classify(run.capture, knowledge, first_party, before_consent=True)
         requests += reqs
         cookies += cooks
         storage += run.capture.storage
@@ -168,15 +176,16 @@ async def scan_site(config: ScanConfig, rules: RuleSet, progress: Progress = lam
         browser_version=chromium.version, browser_path=chromium.path, scenarios=config.scenarios,
         pages=tuple(pages), requests=tuple(requests), cookies=tuple(cookies), storage=tuple(storage),
         websockets=tuple(websockets), findings=tuple(derive_findings(requests)), errors=tuple(errors),
-        options=config.provenance(), rules_info={"version": rules.version, "count": len(rules),
-                                                 "sources": [str(Path(s)) for s in rules.sources]})
+        options=config.provenance(), rules_info=rules_info(knowledge), rule_docs=knowledge.rules.docs_for(
+            {m.rule for m in (*(r.tracker for r in requests), *(c.tracker for c in cookies)) if m}))
 
 
-def failed_result(config: ScanConfig, rules: RuleSet, kind: str, message: str, started: datetime) -> ScanResult:
+def failed_result(config: ScanConfig, knowledge: Knowledge | RuleSet, kind: str, message: str,
+                  started: datetime) -> ScanResult:
     """The result of a scan that could not start: no observations, one error saying why."""
     return ScanResult(
         target=config.target, kind="site", started_at=started, finished_at=datetime.now(UTC),
         browser_version=None, browser_path=None, scenarios=config.scenarios, pages=(), requests=(), cookies=(),
         storage=(), websockets=(), findings=(), errors=(ScanError(kind, message, config.target, None),),
-        options=config.provenance(), rules_info={"version": rules.version, "count": len(rules),
-                                                 "sources": [str(Path(s)) for s in rules.sources]})
+        options=config.provenance(),
+        rules_info=rules_info(knowledge if isinstance(knowledge, Knowledge) else Knowledge(knowledge)))

@@ -115,7 +115,12 @@ def test_known_trackers_are_named(lab):
     assert reqs[GA]["tracker"]["rule"] == "google-analytics"
     assert reqs[SEGMENT]["tracker"]["rule"] == "segment"
     assert reqs[LAZY]["tracker"]["rule"] == "microsoft-uet"
-    for url in (UNKNOWN, CSS_BG, LOGO, FIRST_PX, SPACER):
+    assert reqs[GA]["tracker"]["id"] == "G-LAB123" and reqs[GA]["tracker"]["event"] == "page_view"
+    assert reqs[FB]["tracker"]["label"] == "Meta Pixel 111222333 · PageView"
+    # an unknown ad network sending uid=: found by the heuristics, never named as a vendor
+    unknown = reqs[UNKNOWN]["tracker"]
+    assert unknown["rule"] == "heuristic:id-param" and unknown["vendor"] is None and unknown["category"] == "unknown"
+    for url in (CSS_BG, LOGO, FIRST_PX, SPACER):
         assert reqs[url]["tracker"] is None, url
 
 

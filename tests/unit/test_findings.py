@@ -209,7 +209,7 @@ def test_classified_through_rules(tiny_rules) -> None:
     elements = {spacer: [ImageElement(spacer, "https://www.shop.com/", "img", 600, 10, True, False)]}
     classified = [classify_request(r, tiny_rules, first, elements, True) for r in requests]
     rules = [c.tracker.rule if c.tracker else None for c in classified]
-    assert rules == [None, "acme-cmp", "acme-ads", None, None]
+    assert rules == [None, "acme-cmp", "acme-ads", "heuristic:id-param", None]  # an unknown uid= pixel
     assert [c.pixel is not None for c in classified] == [False, False, True, True, False]
     assert types(derive_findings(classified)) == [
         ("tracker-before-consent", "high", "px.acme-ads.test"),
