@@ -21,6 +21,7 @@ SUMMARY_CARDS = (
     ("third_party_cookies", "Third-party cookies"),
 )
 DASH = "—"
+UNNAMED = "Unnamed trackers (filter lists, heuristics)"
 
 
 def write(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
@@ -85,6 +86,7 @@ def build_view(result: dict) -> dict:
         "severity_counts": [(severity, by_severity.get(severity)) for severity in SEVERITY_ORDER],
         "findings": _findings(result.get("findings") or [], requests, cookies),
         "trackers": group_trackers(requests),
+        "rule_notes": rule_notes(result.get("rule_docs") or {}),
         "pixels": [_pixel_row(request) for request in requests if request.get("pixel")],
         "third_parties": group_third_parties(requests),
         "cookies": [_cookie_row(cookie, reference) for cookie in cookies],
@@ -143,14 +145,16 @@ def group_trackers(requests: list[dict]) -> list[dict]:
         tracker = request.get("tracker")
         if not tracker:
             continue
-        vendor = tracker.get("vendor") or "unknown"
+        vendor = tracker.get("vendor") or UNNAMED
         group = groups.setdefault(vendor, {
             "vendor": vendor, "companies": [], "categories": [], "purposes": [], "rules": [], "hosts": [],
-            "requests": 0, "pixels": 0, "first_ms": None,
+            "ids": [], "reasons": [], "requests": 0, "pixels": 0, "first_ms": None,
         })
+        reason = tracker.get("reason") or (f"{tracker.get('rule')}: {tracker.get('filter')}"
+                                           if tracker.get("filter") else None)
         for key, value in (("companies", tracker.get("company")), ("categories", tracker.get("category")),
                            ("purposes", tracker.get("purpose")), ("rules", tracker.get("rule")),
-                           ("hosts", request.get("host"))):
+                           ("hosts", request.get("host")), ("ids", tracker.get("id")), ("reasons", reason)):
             if value is not None and value not in group[key]:
                 group[key].append(value)
         group["requests"] += 1
@@ -158,7 +162,13 @@ def group_trackers(requests: list[dict]) -> list[dict]:
         group["first_ms"] = _earliest(group["first_ms"], request.get("time_ms"))
     for group in groups.values():
         group["hosts"].sort()
-    return sorted(groups.values(), key=lambda group: group["vendor"].casefold())
+    # named vendors alphabetically, then what lists and heuristics found
+    return sorted(groups.values(), key=lambda group: (group["vendor"] == UNNAMED, group["vendor"].casefold()))
+
+
+def rule_notes(rule_docs: dict) -> list[dict]:
+    """What each matched rule says about its vendor, for the 'Vendor rules' section (anchors rule-<id>)."""
+    return [{"id": rule_id, **doc} for rule_id, doc in sorted((rule_docs or {}).items())]
 
 
 def group_third_parties(requests: list[dict]) -> list[dict]:
