@@ -84,3 +84,9 @@ def browser_type_launch_args(browser_type_launch_args, chromium):
     """pytest-playwright on the system Chromium."""
     return {**browser_type_launch_args, "executable_path": chromium.path,
             "args": [*browser_type_launch_args.get("args", []), *QUIET_ARGS]}
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print the tracker corpus's precision and recall (set by tests/unit/test_corpus.py)."""
+    if text := getattr(config, "pixelaudit_corpus", None):
+        terminalreporter.write_line(text)
