@@ -55,8 +55,10 @@ def test_user_rules_and_filter_list_in_a_scan(cli, tmp_path: Path):
             "examples": ["https://match.partner-example.org/m.gif"], "counterexamples": ["https://partner.example/"]}
     (tmp_path / "partner-match.yaml").write_text(yaml.safe_dump(rule))
     (tmp_path / "list.txt").write_text("! user list\n||bg.pixel-example.net^$third-party\n")
-    code, _out, err, data = cli("scan", "https://www.pixel-lab.com/", "--rules", str(tmp_path / "partner-match.yaml"),
-                                "--filter-list", str(tmp_path / "list.txt"), "--fail-on", "none")
+    # user rules from the project's config file, the list from the command line
+    (tmp_path / "pyproject.toml").write_text('[tool.pixelaudit]\nrules = ["partner-match.yaml"]\n')
+    code, _out, err, data = cli("scan", "https://www.pixel-lab.com/", "--filter-list", str(tmp_path / "list.txt"),
+                                "--fail-on", "none", cwd=tmp_path)
     assert code == 0, err
     by_host = {r["host"]: r["tracker"] for r in data["requests"]}
     assert by_host["match.partner-example.org"]["rule"] == "partner-match"
@@ -65,6 +67,7 @@ def test_user_rules_and_filter_list_in_a_scan(cli, tmp_path: Path):
     assert listed["rule"] == "list:list.txt" and listed["filter"] == "||bg.pixel-example.net^$third-party"
     assert listed["vendor"] is None and listed["category"] == "unknown"
     assert data["rules"]["filter_lists"][0]["name"] == "list.txt"
+    assert any(s.endswith("partner-match.yaml") for s in data["rules"]["sources"])
     # no rule, no list: an unknown third party sending uid= is reported by the heuristics, never as a vendor
     unknown = by_host["tracker.adnet-example.com"]
     assert unknown["rule"] == "heuristic:id-param" and unknown["vendor"] is None and "uid=" in unknown["reason"]
