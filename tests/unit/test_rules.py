@@ -49,6 +49,7 @@ def test_bundled_rule_examples(rule: Rule) -> None:
 
 def test_bundled_set() -> None:
     assert STARTER_IDS <= {rule.id for rule in BUNDLED.rules}  # rule ids are forever
+    assert len(BUNDLED) >= 250
     assert check_examples(BUNDLED) == []
     assert re.fullmatch(r"[0-9a-f]{12}", BUNDLED.version)
     assert load_rules().version == BUNDLED.version
