@@ -5,12 +5,14 @@ compiled once at load time into lookup tables that match request URLs and cookie
 from __future__ import annotations
 
 import fnmatch
+import heapq
 import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from pixelaudit.model import TrackerMatch
 from pixelaudit.parties import normalise_host
@@ -47,8 +49,13 @@ class Endpoint:
             return False
         if not self.query:
             return True
-        names = {name for name, _ in parse_qsl(query, keep_blank_values=True)}
-        return all(name in names for name in self.query)
+        return all(name in query_names(query) for name in self.query)
+
+
+def query_names(query: str) -> frozenset[str]:
+    """Parameter names of a query string (decoded only when they contain an escape)."""
+    names = (part.split("=", 1)[0] for part in query.split("&") if part)
+    return frozenset(unquote_plus(n) if "%" in n or "+" in n else n for n in names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,13 +146,17 @@ def split_url(url: str) -> tuple[str, str, str] | None:
     return host, m.group(2) or "/", m.group(3) or ""
 
 
-def _suffixes(host: str) -> list[str]:
-    """``a.b.c`` -> ``["a.b.c", "b.c", "c"]``: longest first."""
+_LITERAL_HEAD = re.compile(r"\^/([A-Za-z0-9_~-]+)(?=/|\$)")  # '^/g/collect$' -> 'g'
+
+
+@lru_cache(maxsize=8192)
+def _suffixes(host: str) -> tuple[str, ...]:
+    """``a.b.c`` -> ``("a.b.c", "b.c", "c")``: longest first (cached: pages repeat their hosts)."""
     out, start = [host], host.find(".")
     while start >= 0:
         out.append(host[start + 1 :])
         start = host.find(".", start + 1)
-    return out
+    return tuple(out)
 
 
 class RuleSet:
@@ -177,12 +188,18 @@ class RuleSet:
                 else:
                     self._cookie_names.setdefault(pattern, rule)
 
-        # One combined search rules out most URLs before the host-independent endpoints are tried one by one
-        # (patterns that cannot be combined, e.g. with inline flags, just disable the shortcut).
-        try:
-            self._anywhere_any = re.compile("|".join(f"(?:{e.path.pattern})" for e, _ in self._anywhere) or "(?!)")
+        # Host-independent endpoints whose pattern starts with a literal first path segment ('^/g/collect$')
+        # are tried only for paths with that segment; the others are screened by one combined search.
+        self._anywhere_by_head: dict[str, list[tuple[int, Endpoint, Rule]]] = {}
+        self._anywhere_free: list[tuple[int, Endpoint, Rule]] = []
+        for i, (endpoint, rule) in enumerate(self._anywhere):
+            head = _LITERAL_HEAD.match(endpoint.path.pattern)
+            where = self._anywhere_by_head.setdefault(head.group(1), []) if head else self._anywhere_free
+            where.append((i, endpoint, rule))
+        try:  # patterns that cannot be combined (inline flags) just disable the screen
+            self._free_any = re.compile("|".join(f"(?:{e.path.pattern})" for _, e, _ in self._anywhere_free) or "(?!)")
         except re.error:
-            self._anywhere_any = re.compile("")
+            self._free_any = re.compile("")
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -214,10 +231,11 @@ class RuleSet:
                     return rule, suffix, endpoint
             if rule := self._domains.get(suffix):
                 return rule, suffix, None
-        if self._anywhere_any.search(path):
-            for endpoint, rule in self._anywhere:
-                if endpoint.matches(path, query):
-                    return rule, "", endpoint
+        headed = self._anywhere_by_head.get(path[1:].split("/", 1)[0], ())
+        free = self._anywhere_free if self._free_any.search(path) else ()
+        for _, endpoint, rule in heapq.merge(headed, free) if headed and free else headed or free:
+            if endpoint.matches(path, query):
+                return rule, "", endpoint
         return None, "", None
 
     def explain(self, url: str) -> tuple[Rule | None, str]:
