@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from pixelaudit.capture import CaptureResult
 from pixelaudit.heuristics import judge_unknown
@@ -23,6 +24,7 @@ class Knowledge:
     lists: tuple = ()  # pixelaudit.filterlist.FilterList, imported only when a list is given
     heuristics: bool = True
 
+    @cached_property
     def matchers(self) -> list[Callable[[Request, Party], TrackerMatch | None]]:
         """The ordered registry: the first matcher with an answer names the tracker."""
         chain: list[Callable[[Request, Party], TrackerMatch | None]] = [self._rule_match]
@@ -37,7 +39,7 @@ class Knowledge:
 
     def tracker(self, req: Request, party: Party) -> TrackerMatch | None:
         """Who a request is for: the first answer in the registry."""
-        for matcher in self.matchers():
+        for matcher in self.matchers:
             if match := matcher(req, party):
                 return match
         return None
