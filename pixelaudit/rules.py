@@ -70,7 +70,10 @@ class Extractor:
     def find(self, path: str, params: dict[str, str], body: object) -> str | None:
         """The value in this request, or None."""
         if self.source == "query":
-            return params.get(self.name) or None
+            raw = params.get(self.name)
+            if not raw:
+                return None
+            return unquote_plus(raw) if "%" in raw or "+" in raw else raw
         if self.source == "path":
             m = self.pattern.search(path) if self.pattern else None
             return m.group(1) if m else None
@@ -109,7 +112,11 @@ class Rule:
     def extract_values(self, url: str, body: str | None = None) -> dict[str, str]:
         """`id`, `event`, `consent` as found in the request's query, path or body (first extractor wins)."""
         _host, path, query = split_url(url) or ("", "", "")
-        params = dict(parse_qsl(query, keep_blank_values=True)) if query else {}
+        # raw values (the last of repeated names, as dict(parse_qsl(...)) kept); decoded only when extracted
+        params: dict[str, str] = {}
+        for part in query.split("&") if query else ():
+            name, _, value = part.partition("=")
+            params[unquote_plus(name) if "%" in name or "+" in name else name] = value
         parsed_body = _parse_body(body) if body and any(e.source == "body" for e in self.extract) else None
         found: dict[str, str] = {}
         for extractor in self.extract:
