@@ -113,6 +113,23 @@ class PageVisit:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsentClick:
+    """What the consent step found and did in one scenario (the evidence the report shows)."""
+
+    action: str  # "accept" | "reject"
+    banner_found: bool
+    clicked: bool
+    method: str | None = None  # "selector" (user override) | "generic" | "autoconsent"
+    cmp: str | None = None  # consent platform's name when known
+    button_text: str | None = None
+    selector: str | None = None  # CSS selector of the clicked button
+    frame_url: str | None = None  # set when the banner sat in an iframe
+    time_ms: float | None = None  # when the click happened, on the scenario's clock
+    screenshot: bytes | None = field(default=None, repr=False, compare=False)  # PNG of the banner before the click
+    note: str | None = None  # why nothing was clicked, or what went wrong
+
+
+@dataclass(frozen=True, slots=True)
 class ImageInfo:
     """What an image response decodes to."""
 
