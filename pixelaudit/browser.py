@@ -189,9 +189,14 @@ def visitor_user_agent(version: str | None) -> str:
 
 
 async def launch_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, profile: Path,
-                          netlog: Path | None):
-    """One persistent context (= one browser process, one cookie jar) for one consent scenario."""
-    return await playwright.chromium.launch_persistent_context(
+                          netlog: Path | None, scenario: str = "no-interaction"):
+    """One persistent context (= one browser process, one cookie jar) for one consent scenario.
+
+    The `gpc` scenario sends Global Privacy Control: `Sec-GPC: 1` on every request and
+    `navigator.globalPrivacyControl === true` in every frame.
+    """
+    gpc = scenario == "gpc"
+    context = await playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=chromium.path,
         headless=True,
@@ -205,4 +210,10 @@ async def launch_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo
              "origin": config.credentials.origin} if config.credentials else None),
         viewport={"width": 1280, "height": 800},
         locale="en-US",
+        extra_http_headers={"Sec-GPC": "1"} if gpc else None,
     )
+    if gpc:
+        from pixelaudit.visit import GPC_INIT_JS
+
+        await context.add_init_script(GPC_INIT_JS)
+    return context

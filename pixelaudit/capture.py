@@ -214,8 +214,12 @@ class Capture:
         return False
 
     # --- snapshots ------------------------------------------------------------------------------
-    async def snapshot(self, page, context, per_frame_timeout: float = 3.0) -> None:
-        """Record the images each frame draws, its Web Storage, and the cookie jar."""
+    async def snapshot_cookies(self, context) -> None:
+        """Record the cookie jar (at the end of the scenario)."""
+        self._cookies = await context.cookies()
+
+    async def snapshot_page(self, page, per_frame_timeout: float = 3.0) -> None:
+        """Record the images each frame of the current page draws, and its Web Storage (before leaving it)."""
         for frame in list(page.frames):
             try:
                 dom = await asyncio.wait_for(frame.evaluate(DOM_JS), per_frame_timeout)
@@ -231,7 +235,6 @@ class Capture:
                         continue  # the hook already recorded when it was written
                     self._storage.append(StorageWrite(storage, dom["origin"], key, value, self.scenario,
                                                       None, "present"))
-        self._cookies = await asyncio.wait_for(context.cookies(), per_frame_timeout)
 
     def result(self, extra_requests: tuple[Request, ...] = ()) -> CaptureResult:
         """Freeze what was observed."""

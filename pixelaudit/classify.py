@@ -69,21 +69,27 @@ def classify_request(req: Request, knowledge: Knowledge | RuleSet, first_party: 
 
 
 def classify(capture: CaptureResult, knowledge: Knowledge | RuleSet, first_party: frozenset[str],
-             before_consent: bool = True) -> tuple[list[ClassifiedRequest], list[ClassifiedCookie]]:
+             consent_at_ms: float | None = None) -> tuple[list[ClassifiedRequest], list[ClassifiedCookie]]:
     """Classify one scenario's requests and cookies.
 
-    `before_consent` is true for every record of a scenario in which no consent choice was made.
+    `consent_at_ms` is when the consent choice was clicked on the scenario's clock (None: never). A request
+    is before consent when it started earlier; a cookie when it was seen being set earlier (a cookie whose
+    setting was not observed counts as before consent only when no choice was ever made).
     """
     knowledge = knowledge if isinstance(knowledge, Knowledge) else Knowledge(knowledge)
     rules = knowledge.rules
     elements = _elements_by_url(capture.images)
-    requests = [classify_request(r, knowledge, first_party, elements, before_consent) for r in capture.requests]
+
+    def before(t: float | None) -> bool:
+        return consent_at_ms is None or (t is not None and t < consent_at_ms)
+
+    requests = [classify_request(r, knowledge, first_party, elements, before(r.time_ms)) for r in capture.requests]
     cookies = []
     for c in capture.cookies:
         site = cookie_site(c.domain)
         rule = rules.match_cookie(c.name, c.domain)
         cookies.append(ClassifiedCookie(c, site, "first" if site in first_party else "third",
-                                        rule.as_match() if rule else None, before_consent))
+                                        rule.as_match() if rule else None, before(c.time_ms)))
     return requests, cookies
 
 

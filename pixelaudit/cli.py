@@ -28,6 +28,7 @@ from pixelaudit.config import (
     parse_formats,
     parse_header,
     parse_resolve,
+    parse_scenarios,
     parse_target,
 )
 
@@ -168,6 +169,19 @@ def scan(
     filter_list: Annotated[list[Path] | None, typer.Option(
         "--filter-list", envvar="PIXELAUDIT_FILTER_LIST",
         help="An Adblock Plus list you supply (e.g. EasyPrivacy) for trackers our rules do not name.")] = None,
+    scenarios: Annotated[str, typer.Option(
+        "--scenarios", envvar="PIXELAUDIT_SCENARIOS",
+        help="Comma-separated, each in a fresh browser, run concurrently: no-interaction, reject, accept, gpc.")
+    ] = "no-interaction",
+    accept_selector: Annotated[str | None, typer.Option(
+        "--accept-selector", envvar="PIXELAUDIT_ACCEPT_SELECTOR",
+        help="CSS selector of your banner's accept button (for in-house banners).")] = None,
+    reject_selector: Annotated[str | None, typer.Option(
+        "--reject-selector", envvar="PIXELAUDIT_REJECT_SELECTOR",
+        help="CSS selector of your banner's reject button.")] = None,
+    second_page: Annotated[str | None, typer.Option(
+        "--second-page", envvar="PIXELAUDIT_SECOND_PAGE",
+        help="Page visited after the consent choice [default: the first same-site link].")] = None,
     heuristics: Annotated[bool, typer.Option(
         "--heuristics/--no-heuristics", envvar="PIXELAUDIT_HEURISTICS",
         help="Report unknown third parties that send identifiers as trackers (category unknown).")] = True,
@@ -177,7 +191,7 @@ def scan(
     from pixelaudit.browser import BrowserNotFound
     from pixelaudit.classify import Knowledge
     from pixelaudit.filterlist import load_filter_list
-    from pixelaudit.report import write_reports
+    from pixelaudit.report import write_banner_screenshots, write_reports
     from pixelaudit.rules import RuleError, bundled_rules_dir, load_rules
     from pixelaudit.scan import failed_result, scan_site
 
@@ -196,7 +210,8 @@ def scan(
             credentials=parse_credentials(http_credentials, target) if http_credentials and not bad_url else None,
             user_agent=user_agent, timeout=timeout, wait=wait, fail_on=check_fail_on(fail_on),
             formats=parse_formats(fmt), block_third_party_cookies=block_third_party_cookies, chromium=chromium,
-            rules=tuple(rules or ()))
+            rules=tuple(rules or ()), scenarios=parse_scenarios(scenarios), accept_selector=accept_selector,
+            reject_selector=reject_selector, second_page=parse_target(second_page) if second_page else None)
         knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]),
                               tuple(load_filter_list(p) for p in filter_list or ()), heuristics)
     except (ConfigError, RuleError) as exc:
@@ -213,7 +228,8 @@ def scan(
 
         data = to_dict(result)
         try:
-            written = write_reports(data, config.out_dir, config.formats)
+            written = write_banner_screenshots(result.clicks, config.out_dir)
+            written += write_reports(data, config.out_dir, config.formats)
         except OSError as exc:
             _fail(f"cannot write the report to {config.out_dir}: {exc.strerror or exc}")
     for error in data["errors"]:

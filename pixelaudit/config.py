@@ -76,6 +76,9 @@ class ScanConfig:
     chromium: str | None = None
     rules: tuple[Path, ...] = ()
     scenarios: tuple[str, ...] = ("no-interaction",)
+    accept_selector: str | None = None  # the user's override for an in-house banner
+    reject_selector: str | None = None
+    second_page: str | None = None  # visited after the consent choice; default: the first same-site link
 
     def provenance(self) -> dict:
         """Options as recorded in findings.json (header values and passwords left out)."""
@@ -92,6 +95,10 @@ class ScanConfig:
             "fail_on": self.fail_on,
             "formats": list(self.formats),
             "rules": [str(p) for p in self.rules],
+            "scenarios": list(self.scenarios),
+            "accept_selector": self.accept_selector,
+            "reject_selector": self.reject_selector,
+            "second_page": self.second_page,
         }
 
 
@@ -177,6 +184,21 @@ def parse_credentials(spec: str, target: str) -> Credentials:
     if not sep or not user:
         raise ConfigError("--http-credentials: expected USER:PASS")
     return Credentials(user, password, origin_of(target))
+
+
+def parse_scenarios(spec: str) -> tuple[str, ...]:
+    """Parse `no-interaction,reject,accept,gpc` (order kept, duplicates dropped)."""
+    from pixelaudit.visit import SCENARIOS
+
+    out: list[str] = []
+    for item in (i.strip().lower() for i in spec.split(",")):
+        if item not in SCENARIOS:
+            raise ConfigError(f"--scenarios {item!r}: choose from {', '.join(SCENARIOS)}")
+        if item not in out:
+            out.append(item)
+    if not out:
+        raise ConfigError("--scenarios: give at least one of " + ", ".join(SCENARIOS))
+    return tuple(out)
 
 
 def parse_formats(spec: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -1,8 +1,14 @@
-"""Pure derivation of the fixed finding types from classified records (see findings-v1)."""
+"""Pure derivation of the fixed finding types from classified records (see findings-v1).
+
+Consent platforms, functional services and tag managers never count as violations. One finding per
+(type, host, scenario); its evidence points at the first record and counts the others.
+"""
 
 from __future__ import annotations
 
-from pixelaudit.model import SEVERITIES, ClassifiedRequest, Finding
+from collections.abc import Mapping, Sequence
+
+from pixelaudit.model import SEVERITIES, ClassifiedCookie, ClassifiedRequest, ConsentClick, Finding
 from pixelaudit.rules import TRACKING_CATEGORIES
 
 
@@ -20,47 +26,95 @@ def counts_as_tracking(cr: ClassifiedRequest) -> bool:
     return cr.pixel is not None
 
 
-def derive_findings(requests: list[ClassifiedRequest]) -> list[Finding]:
-    """`tracking-pixel` and `tracker-before-consent`, one per (type, host, scenario), most severe first.
+def tracking_cookie(cc: ClassifiedCookie) -> bool:
+    """A known tracker's cookie, or any third-party cookie not owned by a consent/functional rule."""
+    if cc.tracker is not None:
+        return cc.tracker.category in TRACKING_CATEGORIES
+    return cc.party == "third"
 
-    `requests` must be in capture order; each finding's evidence points at its first request
-    (index into `requests`) and counts the others.
+
+def _known(cr: ClassifiedRequest) -> bool:
+    return cr.tracker is not None and cr.tracker.vendor is not None
+
+
+def _what(cr: ClassifiedRequest) -> str:
+    if _known(cr):
+        return f"{cr.tracker.label} ({cr.tracker.category})"
+    if cr.tracker is not None:  # a filter list's or heuristic's find
+        why = cr.tracker.reason or f"listed in {cr.tracker.rule.removeprefix('list:')}: {cr.tracker.filter}"
+        return f"An unnamed third-party tracker ({why})"
+    return _label(cr)
+
+
+def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[ClassifiedCookie] = (),
+                    clicks: Mapping[str, ConsentClick] | None = None) -> list[Finding]:
+    """Every finding the records support, most severe first.
+
+    `requests` and `cookies` are in capture order (evidence indexes point into them); `clicks` holds the
+    consent step of each scenario that made one.
     """
+    clicks = clicks or {}
     found: dict[tuple[str, str, str], Finding] = {}
     counts: dict[tuple[str, str, str], int] = {}
 
-    def add(ftype: str, severity: str, index: int, cr: ClassifiedRequest, message: str) -> None:
-        key = (ftype, cr.party.host, cr.request.scenario)
+    def add(ftype: str, severity: str, scenario: str, host: str, site: str, vendor: str | None, url: str | None,
+            message: str, evidence: dict) -> None:
+        key = (ftype, host, scenario)
         counts[key] = counts.get(key, 0) + 1
         old = found.get(key)
-        if old is not None and SEVERITIES.index(old.severity) >= SEVERITIES.index(severity):
-            return
-        found[key] = Finding(ftype, severity, cr.request.scenario, cr.party.site, cr.party.host,
-                             cr.tracker.vendor if cr.tracker else None, cr.request.url, message,
-                             {"request_index": index, "time_ms": cr.request.time_ms,
-                              "page_url": cr.request.page_url, "party": cr.party.party})
+        if old is None or SEVERITIES.index(severity) > SEVERITIES.index(old.severity):
+            found[key] = Finding(ftype, severity, scenario, site, host, vendor, url, message, evidence)
+
+    def add_request(ftype: str, severity: str, i: int, cr: ClassifiedRequest, message: str) -> None:
+        r = cr.request
+        add(ftype, severity, r.scenario, cr.party.host, cr.party.site, cr.tracker.vendor if cr.tracker else None,
+            r.url, message, {"request_index": i, "time_ms": r.time_ms, "page_url": r.page_url,
+                             "party": cr.party.party})
 
     for i, cr in enumerate(requests):
+        scenario, ms = cr.request.scenario, f"{cr.request.time_ms:.0f} ms after the page started loading"
         if cr.pixel is not None:
-            add("tracking-pixel", "info", i, cr,
-                f"{cr.tracker.vendor if cr.tracker and cr.tracker.vendor else 'Tracking pixel'} on {cr.party.host} "
-                f"({cr.party.party}-party): {'; '.join(cr.pixel.reasons)}")
-        if cr.before_consent and counts_as_tracking(cr):
-            known = cr.tracker is not None and cr.tracker.vendor is not None
-            if known:
-                what = f"{cr.tracker.label} ({cr.tracker.category})"
-            elif cr.tracker is not None:  # a filter list's or heuristic's find
-                why = cr.tracker.reason or f"listed in {cr.tracker.rule.removeprefix('list:')}: {cr.tracker.filter}"
-                what = f"An unnamed third-party tracker ({why})"
-            else:
-                what = _label(cr)
-            add("tracker-before-consent", "high" if known else "medium", i, cr,
-                f"{what} sent a request to {cr.party.host} before any consent choice, "
-                f"{cr.request.time_ms:.0f} ms after the page started loading")
+            add_request("tracking-pixel", "info", i, cr,
+                        f"{cr.tracker.vendor if _known(cr) else 'Tracking pixel'} on {cr.party.host} "
+                        f"({cr.party.party}-party): {'; '.join(cr.pixel.reasons)}")
+        if not counts_as_tracking(cr):
+            continue
+        severity = "high" if _known(cr) else "medium"
+        if cr.before_consent:
+            add_request("tracker-before-consent", severity, i, cr,
+                        f"{_what(cr)} sent a request to {cr.party.host} before any consent choice, {ms}")
+        elif scenario == "reject":
+            add_request("tracker-after-reject", severity, i, cr,
+                        f"{_what(cr)} sent a request to {cr.party.host} after the visitor rejected, "
+                        f"on {cr.request.page_url}, {ms}")
+        if scenario == "gpc" and _known(cr):
+            add_request("gpc-ignored", "high", i, cr,
+                        f"{_what(cr)} sent a request to {cr.party.host} although Global Privacy Control "
+                        f"was on, {ms}")
+
+    for i, cc in enumerate(cookies):
+        c = cc.cookie
+        if cc.before_consent and tracking_cookie(cc):
+            who = f"{cc.tracker.vendor}'s" if cc.tracker and cc.tracker.vendor else f"A {cc.party}-party"
+            when = f", set {c.time_ms:.0f} ms after the page started loading" if c.time_ms is not None else ""
+            add("cookie-before-consent", "high" if cc.tracker else "medium", c.scenario, c.domain.lstrip("."),
+                cc.site, cc.tracker.vendor if cc.tracker else None, c.set_by_url,
+                f"{who} cookie {c.name!r} on {c.domain} was set before any consent choice{when}",
+                {"cookie_index": i, "time_ms": c.time_ms, "set_by": c.set_by, "party": cc.party})
+
+    consent_runs = list(clicks.values())
+    tracking = [(i, cr) for i, cr in enumerate(requests) if counts_as_tracking(cr)]
+    if consent_runs and not any(click.banner_found for click in consent_runs) and tracking:
+        i, cr = tracking[0]
+        add("no-consent-banner", "high", cr.request.scenario, cr.party.host, cr.party.site,
+            cr.tracker.vendor if cr.tracker else None, cr.request.url,
+            f"Trackers fire ({len({c.party.host for _, c in tracking})} hosts) but no consent banner was found",
+            {"request_index": i, "scenarios": sorted(clicks)})
 
     result = []
     for key, finding in found.items():
-        finding.evidence["requests"] = counts[key]
+        finding.evidence["cookies" if "cookie_index" in finding.evidence else "requests"] = counts[key]
         result.append(finding)
-    result.sort(key=lambda f: (-SEVERITIES.index(f.severity), f.type, f.evidence["request_index"]))
+    result.sort(key=lambda f: (-SEVERITIES.index(f.severity), f.type,
+                               f.evidence.get("request_index", f.evidence.get("cookie_index", 0))))
     return result

@@ -42,6 +42,7 @@ class ScanResult:
     errors: tuple[ScanError, ...]
     options: dict
     rules_info: dict
+    clicks: dict = field(default_factory=dict)  # scenario -> ConsentClick
     rule_docs: dict = field(default_factory=dict)  # rule id -> what the report says about it
 
     @property
@@ -102,6 +103,24 @@ def _summary(result: ScanResult) -> dict:
     }
 
 
+def _consent(result: ScanResult) -> dict:
+    """The spec's consent block (null where no consent scenario ran: unknown, never guessed) and each click."""
+    clicks = result.clicks
+    if not clicks:
+        return {"banner_found": None, "cmp": None, "reject_clicked": None, "accept_clicked": None, "clicks": []}
+    return {
+        "banner_found": any(c.banner_found for c in clicks.values()),
+        "cmp": next((c.cmp for c in clicks.values() if c.cmp), None),
+        "reject_clicked": clicks["reject"].clicked if "reject" in clicks else None,
+        "accept_clicked": clicks["accept"].clicked if "accept" in clicks else None,
+        "clicks": [{"scenario": scenario, "action": c.action, "banner_found": c.banner_found, "clicked": c.clicked,
+                    "method": c.method, "cmp": c.cmp, "button_text": c.button_text, "selector": c.selector,
+                    "frame_url": c.frame_url, "time_ms": c.time_ms, "note": c.note,
+                    "screenshot": f"banner-{scenario}.png" if c.screenshot else None}
+                   for scenario, c in clicks.items()],
+    }
+
+
 def to_dict(result: ScanResult) -> dict:
     """findings.json, schema version 1 (fields beyond the contract are extensions)."""
     return {
@@ -114,8 +133,7 @@ def to_dict(result: ScanResult) -> dict:
         "finished_at": _iso(result.finished_at),
         "complete": result.complete,
         "scenarios": list(result.scenarios),
-        # Consent is not checked yet: banner and clicks are unknown, never guessed.
-        "consent": {"banner_found": None, "cmp": None, "reject_clicked": None, "accept_clicked": None},
+        "consent": _consent(result),
         "options": result.options,
         "rules": result.rules_info,
         "rule_docs": result.rule_docs,

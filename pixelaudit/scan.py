@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -19,86 +18,29 @@ from playwright.async_api import async_playwright
 from pixelaudit.browser import ChromiumInfo, find_chromium, launch_scenario, make_profile
 from pixelaudit.capture import Capture, CaptureResult
 from pixelaudit.classify import Knowledge, classify, first_party_sites, site_party
-from pixelaudit.config import ScanConfig, origin_of
+from pixelaudit.config import ScanConfig
 from pixelaudit.findings import derive_findings
-from pixelaudit.model import PageVisit, ScanError
-from pixelaudit.neterrors import http_status_error, navigation_error
+from pixelaudit.model import ConsentClick, PageVisit, ScanError
+from pixelaudit.neterrors import navigation_error
 from pixelaudit.netlog import read_netlog, unseen_requests
 from pixelaudit.parties import host_of
 from pixelaudit.result import ScanResult
 from pixelaudit.rules import RuleSet
+from pixelaudit.visit import guard, visit_scenario
 
 Progress = Callable[[str], None]
-UNLOAD_GRACE_S = 0.05
-SCROLL_JS = """async () => {
-  const step = Math.max(200, innerHeight * 0.8);
-  for (let y = 0, i = 0; y < document.documentElement.scrollHeight && i < 50; y += step, i++) {
-    scrollTo(0, y); await new Promise(r => setTimeout(r, 30));
-  }
-  scrollTo(0, document.documentElement.scrollHeight);
-}"""
 
 
 @dataclass(frozen=True, slots=True)
 class ScenarioRun:
     """What one scenario's browser produced."""
 
+    scenario: str
     capture: CaptureResult
     pages: tuple[PageVisit, ...]
     errors: tuple[ScanError, ...]
     final_url: str | None
-
-
-async def _guard(coro, seconds: float):
-    """Await with a limit; None when it took too long or the browser went away."""
-    try:
-        return await asyncio.wait_for(coro, seconds)
-    except Exception:
-        return None
-
-
-async def _visit(context, capture: Capture, config: ScanConfig, scenario: str, errors: list[ScanError],
-                 progress: Progress) -> tuple[PageVisit | None, float | None]:
-    """Load the target, wait, scroll, snapshot, then close the page (fires pagehide beacons)."""
-    page = context.pages[0] if context.pages else await context.new_page()
-    crashed: list[bool] = []
-    page.on("crash", lambda _p: crashed.append(True))
-    if config.headers:
-        extra = dict(config.headers)
-
-        async def add_headers(route):  # only requests to the target's origin get the user's headers
-            await route.continue_(headers={**await route.request.all_headers(), **extra})
-        await context.route(origin_of(config.target) + "/**", add_headers)
-    capture.start()
-    progress(f"[{scenario}] loading {config.target}")
-    response, loaded = None, True
-    try:
-        response = await page.goto(config.target, wait_until="load", timeout=config.timeout * 1000)
-    except Exception as exc:
-        err = navigation_error(str(exc), config.target, scenario, config.timeout)
-        if not (err.kind == "browser-crash" and any(e.kind == "browser-crash" for e in errors)):
-            errors.append(err)
-        if err.kind != "timeout":  # a hanging page still shows what it loaded so far: keep auditing it
-            return None, None
-        loaded = False
-    if response is not None and response.status >= 400:
-        errors.append(http_status_error(response.status, page.url, scenario))
-    # Scroll at once to wake lazy tags, then one quiet window catches both them and the load's stragglers.
-    await _guard(page.evaluate(SCROLL_JS), 5)
-    progress(f"[{scenario}] waiting for the network to go quiet (up to {config.wait:g} s)")
-    await capture.wait_idle(cap=config.wait if loaded else min(config.wait, 2.0))
-    title = await _guard(page.title(), 2)
-    if crashed:
-        errors.append(ScanError("browser-crash", f"the page {config.target} crashed while being audited",
-                                config.target, scenario))
-    visit = PageVisit(config.target, scenario, response.status if response else None, page.url or None, title)
-    progress(f"[{scenario}] recording cookies, storage and images")
-    await _guard(capture.snapshot(page, context), 10)
-    unload_from = time.time() * 1000
-    await _guard(page.close(), 5)
-    # Unload beacons only need to start before the browser closes: the net log records them at start.
-    await asyncio.sleep(UNLOAD_GRACE_S)
-    return visit, unload_from
+    click: ConsentClick | None = None
 
 
 async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, scenario: str,
@@ -108,17 +50,16 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
     netlog_path = profile.with_name(profile.name + "-netlog.json")
     capture = Capture(scenario, config.target)
     errors: list[ScanError] = []
-    visit, unload_from, context = None, None, None
+    outcome, context = None, None
     limit = config.timeout + config.wait + 30
     closing: list[bool] = []  # set once we close the context ourselves
     try:
-        context = await launch_scenario(playwright, config, chromium, profile, netlog_path)
+        context = await launch_scenario(playwright, config, chromium, profile, netlog_path, scenario)
         context.on("close", lambda _c: closing or errors.append(ScanError(
             "browser-crash", f"the browser closed or crashed while auditing {config.target}",
             config.target, scenario)))
         await capture.attach(context)
-        visit, unload_from = await asyncio.wait_for(
-            _visit(context, capture, config, scenario, errors, progress), limit)
+        outcome = await asyncio.wait_for(visit_scenario(context, capture, config, scenario, errors, progress), limit)
     except TimeoutError:
         errors.append(ScanError("timeout", f"the scan of {config.target} exceeded {limit:g} s and was cut short",
                                 config.target, scenario))
@@ -132,15 +73,17 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
         await capture.drain()
         closing.append(True)
         if context is not None:
-            await _guard(context.close(), 10)
+            await guard(context.close(), 10)
+    pages = outcome.pages if outcome else ()
     seen = capture.result()
     extra = unseen_requests(read_netlog(netlog_path), seen.requests, scenario=scenario,
-                            page_url=visit.final_url if visit and visit.final_url else config.target,
-                            t0_epoch_ms=capture.t0_epoch_ms, unload_from_epoch_ms=unload_from)
+                            page_url=pages[-1].final_url or config.target if pages else config.target,
+                            t0_epoch_ms=capture.t0_epoch_ms,
+                            unload_from_epoch_ms=outcome.unload_from_epoch_ms if outcome else None)
     shutil.rmtree(profile, ignore_errors=True)
     netlog_path.unlink(missing_ok=True)
-    return ScenarioRun(replace(seen, requests=seen.requests + extra), (visit,) if visit else (), tuple(errors),
-                       visit.final_url if visit else None)
+    return ScenarioRun(scenario, replace(seen, requests=seen.requests + extra), pages, tuple(errors),
+                       pages[0].final_url if pages else None, outcome.click if outcome else None)
 
 
 def rules_info(knowledge: Knowledge) -> dict:
@@ -162,7 +105,8 @@ async def scan_site(config: ScanConfig, knowledge: Knowledge | RuleSet, progress
     first_party = first_party_sites([config.target, *(r.final_url or "" for r in runs)])
     requests, cookies, storage, websockets, pages, errors = [], [], [], [], [], []
     for run in runs:
-        reqs, cooks = classify(run.capture, knowledge, first_party, before_consent=True)
+        consent_at = run.click.time_ms if run.click and run.click.clicked else None
+        reqs, cooks = classify(run.capture, knowledge, first_party, consent_at_ms=consent_at)
         requests += reqs
         cookies += cooks
         storage += run.capture.storage
@@ -170,12 +114,14 @@ async def scan_site(config: ScanConfig, knowledge: Knowledge | RuleSet, progress
         errors += run.errors
         websockets += [(ws, h, *site_party(h, first_party)) for ws in run.capture.websockets
                        for h in [host_of(ws.url)]]
+    clicks = {run.scenario: run.click for run in runs if run.click}
     progress(f"classified {len(requests)} requests and {len(cookies)} cookies")
     return ScanResult(
         target=config.target, kind="site", started_at=started, finished_at=datetime.now(UTC),
         browser_version=chromium.version, browser_path=chromium.path, scenarios=config.scenarios,
         pages=tuple(pages), requests=tuple(requests), cookies=tuple(cookies), storage=tuple(storage),
-        websockets=tuple(websockets), findings=tuple(derive_findings(requests)), errors=tuple(errors),
+        websockets=tuple(websockets), clicks=clicks, errors=tuple(errors),
+        findings=tuple(derive_findings(requests, cookies, clicks)),
         options=config.provenance(), rules_info=rules_info(knowledge), rule_docs=knowledge.rules.docs_for(
             {m.rule for m in (*(r.tracker for r in requests), *(c.tracker for c in cookies)) if m}))
 

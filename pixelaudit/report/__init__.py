@@ -20,6 +20,18 @@ def writer(fmt: str) -> Writer:
     return import_module(FORMAT_MODULES[fmt]).write
 
 
+def write_banner_screenshots(clicks: dict, out_dir: Path) -> list[Path]:
+    """`banner-<scenario>.png` for each consent click that has a screenshot (findings.json names them)."""
+    written = []
+    for scenario, click in clicks.items():
+        if click.screenshot:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            path = out_dir / f"banner-{scenario}.png"
+            path.write_bytes(click.screenshot)
+            written.append(path)
+    return written
+
+
 def write_reports(result: dict, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     """Write every requested format; JSON first so the source of truth exists whatever fails next."""
     ordered = sorted(formats, key=lambda f: f != "json")

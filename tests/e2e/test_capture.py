@@ -131,10 +131,16 @@ def test_findings(lab):
               "match.partner-example.org", "widgets.social-example.com", "stats.pixel-lab.com"}
     expected = ({("tracker-before-consent", h, "high") for h in high}
                 | {("tracker-before-consent", h, "medium") for h in medium}
-                | {("tracking-pixel", h, "info") for h in high | medium})
+                | {("tracking-pixel", h, "info") for h in high | medium}
+                # Meta's _fbp (first-party, set by script) and fr (third-party, on .facebook.com)
+                | {("cookie-before-consent", "www.pixel-lab.com", "high"),
+                   ("cookie-before-consent", "facebook.com", "high")})
     assert got == expected
     assert [f["severity"] for f in lab["findings"]][:4] == ["high"] * 4
     for f in lab["findings"]:
+        if "cookie_index" in f["evidence"]:
+            assert lab["cookies"][f["evidence"]["cookie_index"]]["name"] in {"_fbp", "fr"}
+            continue
         evidence = lab["requests"][f["evidence"]["request_index"]]
         assert evidence["host"] == f["host"] and f["scenario"] == "no-interaction"
 
