@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from pixelaudit.consentmode import consent_state
 from pixelaudit.model import SEVERITIES, ClassifiedCookie, ClassifiedRequest, ConsentClick, Finding
 from pixelaudit.rules import TRACKING_CATEGORIES
 
@@ -81,8 +82,12 @@ def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[Cla
             continue
         severity = "high" if _known(cr) else "medium"
         if cr.before_consent:
-            add_request("tracker-before-consent", severity, i, cr,
-                        f"{_what(cr)} sent a request to {cr.party.host} before any consent choice, {ms}")
+            # Google Consent Mode: a hit that itself says every storage is denied is a cookieless ping (a
+            # warning); granted, or no consent state at all, before a choice is the violation.
+            denied = cr.tracker is not None and cr.tracker.consent and consent_state(cr.tracker.consent) == "denied"
+            add_request("tracker-before-consent", "low" if denied else severity, i, cr,
+                        f"{_what(cr)} sent a request to {cr.party.host} before any consent choice, {ms}"
+                        + (" (a cookieless ping: Consent Mode says storage is denied)" if denied else ""))
         elif scenario == "reject":
             add_request("tracker-after-reject", severity, i, cr,
                         f"{_what(cr)} sent a request to {cr.party.host} after the visitor rejected, "
