@@ -1,0 +1,250 @@
+"""Find the consent banner and click reject or accept; say when the choice was made.
+
+Order: the user's override selector for the action (`method="selector"`), then pixelaudit's own generic
+engine (`method="generic"`, page script `js/consent.js`, words in `consent_words.json`). The engine looks
+in the main frame first, then in every iframe, through open shadow roots. Reject without a reject button
+takes the two-step path: open the banner's settings, switch every optional toggle off, then reject or
+save. Clicks are Playwright's trusted `click()`. Nothing here raises: a failure becomes the record's note.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import replace
+from importlib.resources import files
+
+from pixelaudit.consent_words import score_button, words
+from pixelaudit.model import ConsentClick
+
+__all__ = ["click_consent", "score_button"]
+
+CONSENT_JS = files("pixelaudit").joinpath("js/consent.js").read_text(encoding="utf-8")
+POLL_S = 0.25
+LABEL_JS = "el => (el.innerText || el.value || el.getAttribute('aria-label') || '').replace(/\\s+/g, ' ').trim()"
+CLICK_MS = 3000
+
+
+class _Found:
+    """One page-script answer in one frame: its JSON data and a handle on the elements it names."""
+
+    def __init__(self, frame, data: dict, handle) -> None:
+        self.frame, self.data, self.handle = frame, data, handle
+
+    @property
+    def button(self) -> dict | None:
+        return self.data["button"]
+
+    async def element(self, index: int):
+        return (await self.handle.evaluate_handle("(r, i) => r.els[i]", index)).as_element()
+
+
+def _frames(page) -> list:
+    """The main frame first, then every attached iframe."""
+    main = page.main_frame
+    return [main, *(f for f in page.frames if f is not main and not f.is_detached())]
+
+
+async def _ask(frame, args: dict) -> _Found | None:
+    """Run the page script in one frame; None when it found no banner (or the frame went away)."""
+    try:
+        handle = await frame.evaluate_handle(CONSENT_JS, {"words": words(), **args})
+        data = await handle.evaluate("r => r.data")
+    except Exception:
+        return None
+    if not data:
+        await _dispose(handle)
+        return None
+    return _Found(frame, data, handle)
+
+
+async def _dispose(handle) -> None:
+    """Let the page forget elements a discarded answer held on to (polling makes many)."""
+    with suppress(Exception):
+        await handle.dispose()
+
+
+async def _find(page, kinds: list[str]) -> _Found | None:
+    """The first frame whose banner has a button of the first kind it can; else the first banner seen."""
+    first = None
+    for frame in _frames(page):
+        found = await _ask(frame, {"mode": "find", "kinds": kinds})
+        if found and found.button:
+            if first:
+                await _dispose(first.handle)
+            return found
+        if found and first:
+            await _dispose(found.handle)
+        first = first or found
+    return first
+
+
+async def _shoot(page, element) -> bytes | None:
+    """PNG of the banner element, or of the viewport when the element cannot be shot."""
+    if element is not None:
+        with suppress(Exception):  # detached or zero-sized: fall back to the viewport
+            return await element.screenshot(timeout=CLICK_MS)
+    try:
+        return await page.screenshot(timeout=CLICK_MS)
+    except Exception:
+        return None
+
+
+async def _click(frame, selector: str, element) -> str | None:
+    """A trusted click, by selector when it names exactly this element, else on the element handle.
+
+    Returns None for a real click, a note when only a DOM click event could be sent or nothing worked.
+    """
+    target = element
+    with suppress(Exception):  # a selector Playwright reads differently: keep the handle
+        locator = frame.locator(selector)
+        if await locator.count() == 1 and await locator.evaluate("(el, h) => el === h", element):
+            target = locator
+    with suppress(Exception):
+        await target.click(timeout=CLICK_MS)
+        return None
+    try:  # covered by another layer, or never "stable": a DOM event still reaches the page's handler
+        await element.dispatch_event("click")
+        return "untrusted DOM click"
+    except Exception as exc:
+        return f"click failed: {type(exc).__name__}"
+
+
+async def _switch_off(found: _Found) -> int:
+    """Switch off the banner's checked, enabled toggles; returns how many are now off."""
+    done = 0
+    for toggle in found.data["toggles"]:
+        element = await found.element(toggle["index"])
+        state = "el => el.tagName === 'INPUT' ? el.checked : el.getAttribute('aria-checked') === 'true'"
+        try:
+            if toggle["input"]:
+                await element.set_checked(False, timeout=1000)
+            else:
+                await element.click(timeout=1000)
+        except Exception:
+            await element.evaluate("el => el.click()")  # a styled switch may hide the input itself
+        done += not await element.evaluate(state)
+    return done
+
+
+def _record(action: str, method: str, found: _Found | None, button: dict | None, *, how: str | None = None,
+            note: str | None = None, **fields) -> ConsentClick:
+    """The ConsentClick for a banner `found` and the `button` pressed (None: nothing pressed).
+
+    `how` is _click's answer: None for a trusted click, else a note ("click failed: …" means not clicked).
+    """
+    frame = found.frame if found else None
+    in_iframe = frame is not None and frame.parent_frame is not None
+    clicked = button is not None and not (how or "").startswith("click failed")
+    note = "; ".join(n for n in (note, how) if n) or None
+    if not clicked:
+        fields.pop("time_ms", None)
+    return ConsentClick(action=action, banner_found=found is not None, clicked=clicked, method=method, cmp=None,
+                        button_text=button["text"] if button else None,
+                        selector=button["selector"] if button else None,
+                        frame_url=frame.url if in_iframe else None, note=note, **fields)
+
+
+async def _override(page, action: str, selector: str, now_ms, timeout: float) -> ConsentClick | None:
+    """Click the user's selector in whichever frame has it, waiting up to `timeout`; None when never seen."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        for frame in _frames(page):
+            try:
+                locator = frame.locator(selector).first
+                if not await locator.count() or not await locator.is_visible():
+                    continue
+                element = await locator.element_handle(timeout=CLICK_MS)
+                text = await locator.evaluate(LABEL_JS, timeout=CLICK_MS) or None
+            except Exception:  # noqa: S112 - an invalid selector or a frame that went away
+                continue
+            holder = await _ask(frame, {"mode": "bannerOf", "el": element})
+            shot = await _shoot(page, await holder.element(0) if holder else element)
+            at = float(now_ms())
+            how = await _click(frame, selector, element)
+            found = holder or _Found(frame, {}, None)
+            return _record(action, "selector", found, {"text": text, "selector": selector}, how=how,
+                           time_ms=at, screenshot=shot)
+        if asyncio.get_running_loop().time() >= deadline:
+            return None
+        await asyncio.sleep(POLL_S)
+
+
+async def _two_step(page, found: _Found, now_ms, timeout: float) -> ConsentClick:
+    """Reject through the settings layer: open it, switch optional toggles off, reject or save."""
+    opener = found.button
+    shot = await _shoot(page, await found.element(0))
+    if failed := await _click(found.frame, opener["selector"], await found.element(opener["index"])):
+        if failed.startswith("click failed"):
+            return _record("reject", "generic", found, None, screenshot=shot,
+                           note=f"could not open {opener['text']!r}: {failed}")
+    deadline = asyncio.get_running_loop().time() + timeout
+    while (layer := await _find(page, ["reject", "save"])) is None or layer.button is None:
+        if layer:
+            await _dispose(layer.handle)
+        if asyncio.get_running_loop().time() >= deadline:
+            return _record("reject", "generic", found, None, screenshot=shot,
+                           note=f"opened {opener['text']!r} but found no reject or save button behind it")
+        await asyncio.sleep(POLL_S)
+    off = await _switch_off(layer)
+    button = layer.button
+    at = float(now_ms())
+    how = await _click(layer.frame, button["selector"], await layer.element(button["index"]))
+    note = f"two-step: opened {opener['text']!r}, switched {off} toggle(s) off, clicked {button['text']!r}"
+    return _record("reject", "generic", layer, button, how=how, time_ms=at, screenshot=shot, note=note)
+
+
+async def _generic(page, action: str, now_ms, timeout: float) -> ConsentClick:
+    """The generic engine: wait up to `timeout` for a banner, then click its best button for `action`."""
+    kinds = [action, "settings"] if action == "reject" else [action]
+    deadline = asyncio.get_running_loop().time() + timeout
+    # A banner without a usable button may be a sticky footer while the real banner is still loading.
+    while ((found := await _find(page, kinds)) is None or found.button is None) \
+            and asyncio.get_running_loop().time() < deadline:
+        if found:
+            await _dispose(found.handle)
+        await asyncio.sleep(POLL_S)
+    if found is None:
+        return ConsentClick(action=action, banner_found=False, clicked=False, note="no consent banner found")
+    button = found.button
+    if button is None:
+        extra = " (and no settings button to reach one)" if action == "reject" else ""
+        return _record(action, "generic", found, None, screenshot=await _shoot(page, await found.element(0)),
+                       note=f"consent banner found but no {action} button{extra}")
+    if button["kind"] == "settings":
+        return await _two_step(page, found, now_ms, timeout)
+    shot = await _shoot(page, await found.element(0))
+    at = float(now_ms())
+    how = await _click(found.frame, button["selector"], await found.element(button["index"]))
+    return _record(action, "generic", found, button, how=how, time_ms=at, screenshot=shot)
+
+
+async def click_consent(page, action: str, *, accept_selector: str | None = None,
+                        reject_selector: str | None = None, now_ms: Callable[[], float],
+                        timeout: float = 5.0) -> ConsentClick:
+    """Make the consent choice `action` ("accept" or "reject") on the loaded `page`; never raises.
+
+    `timeout` bounds each wait (for the banner, for the override selector, for a settings layer);
+    `now_ms` is the scenario's clock, read right before the deciding click.
+    """
+    if action not in ("accept", "reject"):
+        return ConsentClick(action=action, banner_found=False, clicked=False, note=f"unknown action {action!r}")
+    if page.is_closed():
+        return ConsentClick(action=action, banner_found=False, clicked=False, note="the page was already closed")
+    selector = accept_selector if action == "accept" else reject_selector
+    note = None
+    try:
+        async with asyncio.timeout(timeout * 4 + 15):
+            if selector:
+                if done := await _override(page, action, selector, now_ms, timeout):
+                    return done
+                note = f"override selector {selector!r} not found; "
+            result = await _generic(page, action, now_ms, 0 if note else timeout)
+    except Exception as exc:  # the page closed, the browser died, a wait ran out
+        detail = (str(exc).splitlines() or [""])[0]  # Playwright appends a long call log
+        return ConsentClick(action=action, banner_found=False, clicked=False,
+                            note=f"consent step failed: {type(exc).__name__}" + (f": {detail}" if detail else ""))
+    if note:
+        result = replace(result, note=note + (result.note or "generic engine used"))
+    return result
