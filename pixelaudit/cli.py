@@ -172,7 +172,7 @@ def scan(
     scenarios: Annotated[str, typer.Option(
         "--scenarios", envvar="PIXELAUDIT_SCENARIOS",
         help="Comma-separated, each in a fresh browser, run concurrently: no-interaction, reject, accept, gpc.")
-    ] = "no-interaction",
+    ] = "no-interaction,reject,accept,gpc",
     accept_selector: Annotated[str | None, typer.Option(
         "--accept-selector", envvar="PIXELAUDIT_ACCEPT_SELECTOR",
         help="CSS selector of your banner's accept button (for in-house banners).")] = None,
@@ -258,12 +258,21 @@ def _print_summary(data: dict, written: list[Path], quiet: bool) -> None:
     typer.echo(f"{data['target']}: scan {state}; {s['requests']} requests ({s['third_party_requests']} third-party), "
                f"{s['trackers']} tracker vendors, {s['pixels']} tracking pixels, {s['cookies']} cookies; findings: "
                f"{f['high']} high, {f['medium']} medium, {f['low']} low, {f['info']} info")
-    if not quiet:
-        for finding in data["findings"]:
-            if finding["severity"] != "info":
-                typer.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
-        for path in written:
-            typer.echo(f"  wrote {path}")
+    if quiet:
+        return
+    for click in data["consent"].get("clicks", []):
+        did = f"clicked {click['button_text']!r} ({click['method']})" if click["clicked"] else click["note"]
+        found = "found" if click["banner_found"] else "not found"
+        typer.echo(f"  consent [{click['scenario']}]: banner {found}; {did}")
+    grouped: dict[tuple[str, str, str], dict] = {}
+    for finding in data["findings"]:  # one line per (severity, type, host), with the scenarios it showed in
+        if finding["severity"] != "info":
+            key = (finding["severity"], finding["type"], finding["host"] or "")
+            grouped.setdefault(key, {"first": finding, "scenarios": []})["scenarios"].append(finding["scenario"])
+    for (severity, ftype, _host), group in grouped.items():
+        typer.echo(f"  [{severity}] {ftype} in {', '.join(group['scenarios'])}: {group['first']['message']}")
+    for path in written:
+        typer.echo(f"  wrote {path}")
 
 
 app.add_typer(rules_app, name="rules")

@@ -111,7 +111,7 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
     capture.start()
     first = await _load(page, config.target, capture, config, scenario, errors, progress)
     pages = [first] if first else []
-    click = None
+    click, left_at = None, None  # left_at: when a page was first left (its pagehide beacons start then)
     if first is not None and scenario in CONSENT_SCENARIOS:
         from pixelaudit.consent import click_consent
 
@@ -122,6 +122,7 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
             await capture.wait_idle(cap=config.wait)
             await guard(capture.snapshot_page(page), 10)
         if url := await second_page_url(page, config):
+            left_at = time.time() * 1000
             if second := await _load(page, url, capture, config, scenario, errors, progress):
                 pages.append(second)
     if crashed:
@@ -129,7 +130,7 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
                                 config.target, scenario))
     progress(f"[{scenario}] recording cookies")
     await guard(capture.snapshot_cookies(context), 10)
-    unload_from = time.time() * 1000
+    unload_from = left_at or time.time() * 1000
     await guard(page.close(), 5)
     # Unload beacons only need to start before the browser closes: the net log records them at start.
     await asyncio.sleep(UNLOAD_GRACE_S)

@@ -66,6 +66,8 @@ def cli(sites, tmp_path):
         argv = [sys.executable, "-m", "pixelaudit", *args]
         if args and args[0] == "scan":
             argv += [] if given_out else ["--out", str(out)]
+            if "--scenarios" not in args:  # one browser unless a test is about consent (the demo covers the default)
+                argv += ["--scenarios", "no-interaction"]
             if resolve:
                 argv += ["--resolve", sites.resolve]
             if trust:

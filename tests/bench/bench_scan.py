@@ -14,6 +14,7 @@ import resource
 import statistics
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from playwright.async_api import async_playwright
@@ -24,6 +25,7 @@ from pixelaudit.demo import DEMO_TARGET, demo_site_root
 from pixelaudit.demo.server import SiteServer
 from pixelaudit.rules import load_rules
 from pixelaudit.scan import scan_site
+from pixelaudit.visit import SCENARIOS
 
 
 async def bare_load(config: ScanConfig, chromium_path: str) -> float:
@@ -94,14 +96,28 @@ def main() -> None:
             bare.append(asyncio.run(bare_load(config, chromium.path)))
             seconds, count = asyncio.run(full_scan(config, rules, chromium))
             scans.append(seconds)
+        # consent: each scenario alone, then all four at once (fresh browser each, run concurrently)
+        singles: dict[str, list[float]] = {s: [] for s in SCENARIOS}
+        together: list[float] = []
+        for _ in range(max(3, args.runs // 2)):
+            for scenario in SCENARIOS:
+                singles[scenario].append(asyncio.run(full_scan(replace(config, scenarios=(scenario,)), rules,
+                                                                chromium))[0])
+            together.append(asyncio.run(full_scan(replace(config, scenarios=SCENARIOS), rules, chromium))[0])
     b, s = statistics.median(bare), statistics.median(scans)
     per_s, chain_per_s, n_urls = matching_speed(rules)
+    slowest_name, slowest = max(((s, statistics.median(v)) for s, v in singles.items()), key=lambda x: x[1])
+    four = statistics.median(together)
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Chromium {chromium.version}, {args.runs} runs each, demo page {DEMO_TARGET} ({count} requests)")
     print(f"rules load                  {rules_ms:8.1f} ms ({len(rules)} rules)")
     for label, runs, median in (("bare Playwright load", bare, b), ("pixelaudit scan", scans, s)):
         print(f"{label:<28}{median * 1000:8.0f} ms median (min {min(runs) * 1000:.0f}, max {max(runs) * 1000:.0f})")
     print(f"ratio scan / bare           {s / b:8.2f}   (target <= 1.30)")
+    for scenario, runs in singles.items():
+        print(f"  scenario {scenario:<18}{statistics.median(runs) * 1000:8.0f} ms median")
+    print(f"all 4 scenarios at once     {four * 1000:8.0f} ms median; / slowest single ({slowest_name}) "
+          f"{four / slowest:.2f}   (target <= 1.50)")
     print(f"rule matching + extraction  {per_s:8.0f} requests/s on one core ({n_urls} example URLs; "
           f"target >= 200000)")
     print(f"whole tracker chain         {chain_per_s:8.0f} requests/s (rules, filter lists, heuristics)")

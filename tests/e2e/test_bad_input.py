@@ -110,7 +110,8 @@ def test_browser_killed_mid_scan(sites, tmp_path, host, pixel_id, kill_after):
     sites.log.clear()  # the page's pixel must come from this scan
     proc = subprocess.Popen(
         [sys.executable, "-m", "pixelaudit", "scan", f"https://{host}/", "--resolve", sites.resolve,
-         "--trust-cert", str(sites.leaf_pem), "--out", str(out), "--timeout", "30", "--wait", "30"],
+         "--trust-cert", str(sites.leaf_pem), "--out", str(out), "--timeout", "30", "--wait", "30",
+         "--scenarios", "no-interaction"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
     try:
         deadline = time.monotonic() + 30

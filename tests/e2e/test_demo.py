@@ -23,11 +23,23 @@ def test_demo_scans_the_bundled_shop(tmp_path):
         "https://www.google-analytics.com/g/collect", "https://www.northwind-shop.com/px.gif",
         "https://stats.northwind-shop.com/collect",  # page view beacon, and the one sent on leave
     }
+    assert data["scenarios"] == ["no-interaction", "reject", "accept", "gpc"]  # the CLI's default
     leave = [r for r in data["requests"] if "e=leave" in r["url"]]
-    assert len(leave) == 1 and leave[0]["unload"] is True and leave[0]["party"] == "first"
-    spacer = next(r for r in data["requests"] if r["url"].endswith("/img/spacer.gif"))
-    assert spacer["pixel"] is None and spacer["party"] == "first"
-    cookies = {c["name"]: c["party"] for c in data["cookies"]}
-    assert cookies == {"_ga": "first", "_fbp": "first", "nw_session": "first", "fr": "third", "lidc": "third"}
-    assert sorted(p.name for p in out.iterdir()) == ["cookies.csv", "findings.csv", "findings.json",
-                                                      "report.html", "requests.csv"]
+    assert {r["scenario"] for r in leave} == set(data["scenarios"])  # sent on leaving, seen in the net log
+    assert all(r["unload"] is True and r["party"] == "first" for r in leave)
+    spacer = [r for r in data["requests"] if r["url"].endswith("/img/spacer.gif")]
+    assert spacer and all(r["pixel"] is None and r["party"] == "first" for r in spacer)
+    for scenario in data["scenarios"]:
+        cookies = {c["name"]: c["party"] for c in data["cookies"] if c["scenario"] == scenario}
+        assert {"_ga": "first", "_fbp": "first", "nw_session": "first", "fr": "third", "lidc": "third"}.items() \
+            <= cookies.items()
+    clicks = {c["scenario"]: c for c in data["consent"]["clicks"]}
+    assert clicks["reject"]["clicked"] and clicks["reject"]["button_text"] == "Reject all"
+    assert clicks["accept"]["clicked"] and clicks["accept"]["button_text"] == "Accept all"
+    assert data["consent"]["banner_found"] is True
+    # the shop ignores the choice on page 1 (tags load before it) and GPC alike
+    types = {(f["type"], f["scenario"]) for f in data["findings"]}
+    assert ("gpc-ignored", "gpc") in types and ("tracker-before-consent", "reject") in types
+    assert sorted(p.name for p in out.iterdir()) == ["banner-accept.png", "banner-reject.png", "cookies.csv",
+                                                      "findings.csv", "findings.json", "report.html",
+                                                      "requests.csv"]
