@@ -10,6 +10,8 @@ from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, PackageLoader, Undefined
 
+from pixelaudit.report import html_consent
+
 SEVERITY_ORDER = ("high", "medium", "low", "info")
 SUMMARY_CARDS = (
     ("requests", "Requests"),
@@ -28,13 +30,15 @@ def write(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
     """Write ``report.html`` for a findings.json dict into out_dir; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "report.html"
-    path.write_text(render(result), encoding="utf-8")
+    path.write_text(render(result, out_dir), encoding="utf-8")
     return [path]
 
 
-def render(result: dict) -> str:
-    """The report page as a string."""
-    return _environment().get_template("report.html.j2").render(view=build_view(result))
+def render(result: dict, out_dir: pathlib.Path | None = None) -> str:
+    """The report page as a string (banner screenshots beside it in out_dir are inlined)."""
+    view = {**build_view(result), "clicks": html_consent.clicks(result, out_dir),
+            "matrix": html_consent.scenario_matrix(result)}
+    return _environment().get_template("report.html.j2").render(view=view)
 
 
 @cache
