@@ -186,33 +186,30 @@ def parse_credentials(spec: str, target: str) -> Credentials:
     return Credentials(user, password, origin_of(target))
 
 
-def parse_scenarios(spec: str) -> tuple[str, ...]:
-    """Parse `no-interaction,reject,accept,gpc` (order kept, duplicates dropped)."""
-    from pixelaudit.visit import SCENARIOS
-
-    out: list[str] = []
-    for item in (i.strip().lower() for i in spec.split(",")):
-        if item not in SCENARIOS:
-            raise ConfigError(f"--scenarios {item!r}: choose from {', '.join(SCENARIOS)}")
-        if item not in out:
-            out.append(item)
-    if not out:
-        raise ConfigError("--scenarios: give at least one of " + ", ".join(SCENARIOS))
-    return tuple(out)
-
-
-def parse_formats(spec: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """Parse `json,html,csv` (order kept, duplicates dropped)."""
+def _parse_choices(spec: str | list[str] | tuple[str, ...], allowed: tuple[str, ...], flag: str) -> tuple[str, ...]:
+    """A comma-separated list of names from `allowed` (order kept, duplicates dropped)."""
     items = spec.split(",") if isinstance(spec, str) else [x for s in spec for x in s.split(",")]
     out: list[str] = []
     for item in (i.strip().lower() for i in items):
-        if item not in FORMATS:
-            raise ConfigError(f"--format {item!r}: choose from {', '.join(FORMATS)}")
+        if item not in allowed:
+            raise ConfigError(f"{flag} {item!r}: choose from {', '.join(allowed)}")
         if item not in out:
             out.append(item)
     if not out:
-        raise ConfigError("--format: give at least one of " + ", ".join(FORMATS))
+        raise ConfigError(f"{flag}: give at least one of " + ", ".join(allowed))
     return tuple(out)
+
+
+def parse_scenarios(spec: str) -> tuple[str, ...]:
+    """Parse `no-interaction,reject,accept,gpc`."""
+    from pixelaudit.visit import SCENARIOS
+
+    return _parse_choices(spec, SCENARIOS, "--scenarios")
+
+
+def parse_formats(spec: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Parse `json,html,csv`."""
+    return _parse_choices(spec, FORMATS, "--format")
 
 
 def check_fail_on(level: str) -> str:
