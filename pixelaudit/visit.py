@@ -36,7 +36,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True, slots=True)
 class VisitOutcome:
-    """Pages loaded, the consent step's record, and when the last page started unloading."""
+    """Pages loaded, the consent step's record, and when a page was first left (its unload began)."""
 
     pages: tuple[PageVisit, ...]
     click: ConsentClick | None
