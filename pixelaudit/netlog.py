@@ -16,6 +16,7 @@ from pixelaudit.model import Request
 
 # Chromium traffic-annotation hash of its favicon loader: the browser, not the page, makes those requests.
 FAVICON_ANNOTATION = 112189210
+CLOCK_TOLERANCE_MS = 100.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +95,9 @@ def unseen_requests(netlog: list[NetlogRequest], seen: tuple[Request, ...], *, s
             continue
         if not nl.url.startswith(("http://", "https://")):
             continue
-        unload = unload_from_epoch_ms is not None and nl.epoch_ms >= unload_from_epoch_ms
+        # The net log's clock (ticks + an offset) and ours differ by a few ms: a beacon sent right after we
+        # started unloading can carry an earlier stamp, so allow a tolerance.
+        unload = unload_from_epoch_ms is not None and nl.epoch_ms >= unload_from_epoch_ms - CLOCK_TOLERANCE_MS
         out.append(Request(url=nl.url, method=nl.method, resource_type="other", scenario=scenario,
                            page_url=page_url, time_ms=round(nl.epoch_ms - t0_epoch_ms, 1), frame="none",
                            status=nl.status, source="netlog", unload=unload))

@@ -181,8 +181,9 @@ def test_unseen_record_fields() -> None:
 
 @pytest.mark.parametrize(
     ("t", "unload_from", "unload"),
-    [(499.0, OFFSET + 500.0, False), (500.0, OFFSET + 500.0, True), (700.0, OFFSET + 500.0, True),
-     (700.0, None, False)],
+    # CLOCK_TOLERANCE_MS (100) before the unload started still counts: the two clocks differ by a few ms
+    [(399.0, OFFSET + 500.0, False), (400.0, OFFSET + 500.0, True), (499.0, OFFSET + 500.0, True),
+     (700.0, OFFSET + 500.0, True), (700.0, None, False)],
 )
 def test_unseen_unload_flag_by_time(t: float, unload_from: float | None, unload: bool) -> None:
     (req,) = unseen([nl(BEACON, t)], (), unload_from)
@@ -198,7 +199,7 @@ def test_unseen_skips_non_http_urls() -> None:
 
 def test_read_then_unseen(netlog_file: Path) -> None:
     """End to end on the synthetic file: Playwright saw the page; the unload requests are the extras."""
-    extra = unseen(read_netlog(netlog_file), (seen("https://shop.com/"),), unload_from=OFFSET + 140.0)
+    extra = unseen(read_netlog(netlog_file), (seen("https://shop.com/"),), unload_from=OFFSET + 240.0)
     assert [(r.url, r.status, r.unload, r.source, r.time_ms) for r in extra] == [
         ("https://stats.shop.com/leave", 204, False, "netlog", 1.0),
         ("https://px.tracker.net/p.gif?e=unload", 200, True, "netlog", 40.0),
