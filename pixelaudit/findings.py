@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from pixelaudit.consentmode import consent_state
-from pixelaudit.model import SEVERITIES, ClassifiedCookie, ClassifiedRequest, ConsentClick, Finding
+from pixelaudit.model import SEVERITIES, ClassifiedCookie, ClassifiedRequest, ConsentClick, Finding, TcfState
+from pixelaudit.parties import host_of, site_of
 from pixelaudit.rules import TRACKING_CATEGORIES
+from pixelaudit.tcf import positive_consent
 
 
 def _label(cr: ClassifiedRequest) -> str:
@@ -48,7 +50,8 @@ def _what(cr: ClassifiedRequest) -> str:
 
 
 def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[ClassifiedCookie] = (),
-                    clicks: Mapping[str, ConsentClick] | None = None) -> list[Finding]:
+                    clicks: Mapping[str, ConsentClick] | None = None,
+                    tcf: Sequence[TcfState] = ()) -> list[Finding]:
     """Every finding the records support, most severe first.
 
     `requests` and `cookies` are in capture order (evidence indexes point into them); `clicks` holds the
@@ -116,10 +119,27 @@ def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[Cla
             f"Trackers fire ({len({c.party.host for _, c in tracking})} hosts) but no consent banner was found",
             {"request_index": i, "scenarios": sorted(clicks)})
 
+    # TCF: a TC string granting purposes or vendors before any action, or still granting after a reject
+    for i, state in enumerate(tcf):
+        if not positive_consent(state.decoded):
+            continue
+        granted = f"purposes {state.decoded['purposes_consent']}, {state.decoded['vendors_consent_count']} vendors"
+        if state.moment == "before-choice":
+            add("tcf-consent-before-choice", "high", state.scenario, host_of(state.page_url),
+                site_of(host_of(state.page_url)), None,
+                state.page_url, f"The CMP's TC string grants consent before the visitor acted ({granted})",
+                {"tcf_index": i, "cmp_id": state.cmp_id, "event_status": state.event_status})
+        elif state.scenario == "reject":
+            add("tcf-consent-after-reject", "high", state.scenario, host_of(state.page_url),
+                site_of(host_of(state.page_url)), None,
+                state.page_url, f"After the visitor rejected, the TC string still grants consent ({granted})",
+                {"tcf_index": i, "cmp_id": state.cmp_id, "event_status": state.event_status})
+
     result = []
     for key, finding in found.items():
-        finding.evidence["cookies" if "cookie_index" in finding.evidence else "requests"] = counts[key]
+        if "tcf_index" not in finding.evidence:
+            finding.evidence["cookies" if "cookie_index" in finding.evidence else "requests"] = counts[key]
         result.append(finding)
     result.sort(key=lambda f: (-SEVERITIES.index(f.severity), f.type,
-                               f.evidence.get("request_index", f.evidence.get("cookie_index", 0))))
+                               f.evidence.get("request_index", f.evidence.get("cookie_index", 0)) or 0))
     return result

@@ -130,6 +130,19 @@ class ConsentClick:
 
 
 @dataclass(frozen=True, slots=True)
+class TcfState:
+    """The TC string a page's CMP published at one moment of a scenario, decoded."""
+
+    scenario: str
+    moment: str  # "before-choice" | "after-choice"
+    page_url: str
+    tc_string: str | None
+    event_status: str | None
+    cmp_id: int | None
+    decoded: dict | None = field(default=None, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class ImageInfo:
     """What an image response decodes to."""
 

@@ -20,7 +20,7 @@ from pixelaudit.capture import Capture, CaptureResult
 from pixelaudit.classify import Knowledge, classify, first_party_sites, site_party
 from pixelaudit.config import ScanConfig
 from pixelaudit.findings import derive_findings
-from pixelaudit.model import ConsentClick, PageVisit, ScanError
+from pixelaudit.model import ConsentClick, PageVisit, ScanError, TcfState
 from pixelaudit.neterrors import navigation_error
 from pixelaudit.netlog import read_netlog, unseen_requests
 from pixelaudit.parties import host_of
@@ -41,6 +41,7 @@ class ScenarioRun:
     errors: tuple[ScanError, ...]
     final_url: str | None
     click: ConsentClick | None = None
+    tcf: tuple[TcfState, ...] = ()
 
 
 async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, scenario: str,
@@ -83,7 +84,8 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
     shutil.rmtree(profile, ignore_errors=True)
     netlog_path.unlink(missing_ok=True)
     return ScenarioRun(scenario, replace(seen, requests=seen.requests + extra), pages, tuple(errors),
-                       pages[0].final_url if pages else None, outcome.click if outcome else None)
+                       pages[0].final_url if pages else None, outcome.click if outcome else None,
+                       outcome.tcf if outcome else ())
 
 
 def rules_info(knowledge: Knowledge) -> dict:
@@ -115,13 +117,14 @@ async def scan_site(config: ScanConfig, knowledge: Knowledge | RuleSet, progress
         websockets += [(ws, h, *site_party(h, first_party)) for ws in run.capture.websockets
                        for h in [host_of(ws.url)]]
     clicks = {run.scenario: run.click for run in runs if run.click}
+    tcf = tuple(state for run in runs for state in run.tcf)
     progress(f"classified {len(requests)} requests and {len(cookies)} cookies")
     return ScanResult(
         target=config.target, kind="site", started_at=started, finished_at=datetime.now(UTC),
         browser_version=chromium.version, browser_path=chromium.path, scenarios=config.scenarios,
         pages=tuple(pages), requests=tuple(requests), cookies=tuple(cookies), storage=tuple(storage),
-        websockets=tuple(websockets), clicks=clicks, errors=tuple(errors),
-        findings=tuple(derive_findings(requests, cookies, clicks)),
+        websockets=tuple(websockets), clicks=clicks, tcf=tcf, errors=tuple(errors),
+        findings=tuple(derive_findings(requests, cookies, clicks, tcf)),
         options=config.provenance(), rules_info=rules_info(knowledge), rule_docs=knowledge.rules.docs_for(
             {m.rule for m in (*(r.tracker for r in requests), *(c.tracker for c in cookies)) if m}))
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from pixelaudit.capture import Capture
 from pixelaudit.config import ScanConfig, origin_of
-from pixelaudit.model import ConsentClick, PageVisit, ScanError
+from pixelaudit.model import ConsentClick, PageVisit, ScanError, TcfState
 from pixelaudit.neterrors import http_status_error, navigation_error
 from pixelaudit.parties import host_of, site_of
+from pixelaudit.tcf import READ_TCF_JS, decode_tc_string
 
 SCENARIOS = ("no-interaction", "reject", "accept", "gpc")
 CONSENT_SCENARIOS = ("reject", "accept")
-UNLOAD_GRACE_S = 0.05
+UNLOAD_GRACE_S = 0.15  # a beacon sent on close must start before the browser exits, even on a busy machine
 GPC_INIT_JS = ("Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', "
                "{get: () => true, configurable: true});")
 SCROLL_JS = """async () => {
@@ -41,6 +42,16 @@ class VisitOutcome:
     pages: tuple[PageVisit, ...]
     click: ConsentClick | None
     unload_from_epoch_ms: float | None
+    tcf: tuple[TcfState, ...] = ()
+
+
+async def read_tcf(page, scenario: str, moment: str) -> TcfState | None:
+    """The TC string the page's `__tcfapi` publishes now, decoded; None without a TCF CMP."""
+    data = await guard(page.evaluate(READ_TCF_JS), 3)
+    if not data or not isinstance(data, dict) or "tcString" not in data:
+        return None
+    return TcfState(scenario, moment, page.url, data["tcString"], data.get("eventStatus"), data.get("cmpId"),
+                    decode_tc_string(data["tcString"]))
 
 
 async def guard(coro, seconds: float):
@@ -112,6 +123,7 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
     first = await _load(page, config.target, capture, config, scenario, errors, progress)
     pages = [first] if first else []
     click, left_at = None, None  # left_at: when a page was first left (its pagehide beacons start then)
+    tcf = [state] if first is not None and (state := await read_tcf(page, scenario, "before-choice")) else []
     if first is not None and scenario in CONSENT_SCENARIOS:
         from pixelaudit.consent import click_consent
 
@@ -121,6 +133,8 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
         if click.clicked:
             await capture.wait_idle(cap=config.wait)
             await guard(capture.snapshot_page(page), 10)
+            if state := await read_tcf(page, scenario, "after-choice"):
+                tcf.append(state)
         if url := await second_page_url(page, config):
             left_at = time.time() * 1000
             if second := await _load(page, url, capture, config, scenario, errors, progress):
@@ -134,4 +148,4 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
     await guard(page.close(), 5)
     # Unload beacons only need to start before the browser closes: the net log records them at start.
     await asyncio.sleep(UNLOAD_GRACE_S)
-    return VisitOutcome(tuple(pages), click, unload_from)
+    return VisitOutcome(tuple(pages), click, unload_from, tuple(tcf))

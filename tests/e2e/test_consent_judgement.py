@@ -73,3 +73,21 @@ def test_gpc_honoured(judged):
     after_reject = {("reject", "tracker-after-reject", h) for h in (FB, GA)}  # page 2 ignores the reject too
     assert violations(result) == fired | cookies | after_reject
     assert not any(r["scenario"] == "gpc" and r["host"] in (FB, GA) for r in result["requests"])
+
+
+def test_tcf_consent_before_choice_and_after_reject(judged):
+    result = judged("tcfbad.consent-judge.com")
+    assert violations(result) == ({(s, "tcf-consent-before-choice", "tcfbad.consent-judge.com") for s in ALL}
+                                  | {("reject", "tcf-consent-after-reject", "tcfbad.consent-judge.com")})
+    before = next(t for t in result["tcf"] if t["scenario"] == "reject" and t["moment"] == "before-choice")
+    assert before["cmp_id"] == 300 and before["event_status"] == "cmpuishown"
+    assert before["decoded"]["purposes_consent"] == list(range(1, 11))
+    assert before["decoded"]["vendors_consent"] == [1, 2, 755] and before["decoded"]["policy_version"] == 4
+
+
+def test_tcf_that_waits_for_the_visitor(judged):
+    result = judged("tcfgood.consent-judge.com")
+    assert violations(result) == set()
+    states = {(t["scenario"], t["moment"]): t["decoded"]["purposes_consent"] for t in result["tcf"]}
+    assert states[("reject", "after-choice")] == [] and states[("accept", "after-choice")] == list(range(1, 11))
+    assert states[("no-interaction", "before-choice")] == []
