@@ -250,8 +250,9 @@ def _provenance(result: dict) -> dict:
         "browser": result.get("browser") or {},
         "rules": result.get("rules") or {},
         "options": list((result.get("options") or {}).items()),
-        "consent": list(consent.items()),
-        "consent_checked": any(value is not None for value in consent.values()),
+        # each click has its own section; provenance keeps the summary fields
+        "consent": [(key, value) for key, value in consent.items() if key != "clicks"],
+        "consent_checked": any(value is not None for key, value in consent.items() if key != "clicks"),
         "pages": result.get("pages") or [],
         "started_at": result.get("started_at"),
         "finished_at": result.get("finished_at"),

@@ -44,3 +44,11 @@ def test_banner_screenshot_is_inlined_only_from_beside_the_report(tmp_path: Path
     assert shown[1]["image"] is None  # never reads outside the output folder
     html = render({**result, "scenarios": ["reject"]}, tmp_path)
     assert "data:image/png;base64," in html and "Scenario matrix" in html
+
+
+def test_provenance_consent_row_leaves_the_clicks_to_their_section(tmp_path: Path) -> None:
+    result = {"scenarios": ["reject"], "consent": {"banner_found": True, "cmp": None, "reject_clicked": True,
+                                                   "accept_clicked": None, "clicks": [{"scenario": "reject"}]}}
+    html = render(result, tmp_path)
+    row = html[html.index("<dt>Consent</dt>"):].split("</dd>", 1)[0]
+    assert "reject_clicked: yes" in row and "clicks" not in row
