@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from pixelaudit.consentmode import consent_state
+from pixelaudit.consentmode import google_hit, summary
 from pixelaudit.model import SEVERITIES, ClassifiedCookie, ClassifiedRequest, ConsentClick, Finding, TcfState
 from pixelaudit.parties import host_of, site_of
 from pixelaudit.rules import TRACKING_CATEGORIES
@@ -69,11 +69,14 @@ def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[Cla
         if old is None or SEVERITIES.index(severity) > SEVERITIES.index(old.severity):
             found[key] = Finding(ftype, severity, scenario, site, host, vendor, url, message, evidence)
 
-    def add_request(ftype: str, severity: str, i: int, cr: ClassifiedRequest, message: str) -> None:
+    def add_request(ftype: str, severity: str, i: int, cr: ClassifiedRequest, message: str,
+                    consent_mode: dict | None = None) -> None:
         r = cr.request
+        evidence = {"request_index": i, "time_ms": r.time_ms, "page_url": r.page_url, "party": cr.party.party}
+        if consent_mode is not None:
+            evidence["consent_mode"] = consent_mode
         add(ftype, severity, r.scenario, cr.party.host, cr.party.site, cr.tracker.vendor if cr.tracker else None,
-            r.url, message, {"request_index": i, "time_ms": r.time_ms, "page_url": r.page_url,
-                             "party": cr.party.party})
+            r.url, message, evidence)
 
     for i, cr in enumerate(requests):
         scenario, ms = cr.request.scenario, f"{cr.request.time_ms:.0f} ms after the page started loading"
@@ -84,17 +87,18 @@ def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[Cla
         if not counts_as_tracking(cr):
             continue
         severity = "high" if _known(cr) else "medium"
+        # Google Consent Mode (gcs/gcd, decoded): a Google hit that itself says storage is denied before a
+        # choice is a cookieless ping (a warning); granted, or no consent state at all, is the violation.
+        hit = google_hit(cr.tracker, cr.request.url)
         if cr.before_consent:
-            # Google Consent Mode: a hit that itself says every storage is denied is a cookieless ping (a
-            # warning); granted, or no consent state at all, before a choice is the violation.
-            denied = cr.tracker is not None and cr.tracker.consent and consent_state(cr.tracker.consent) == "denied"
+            denied = hit is not None and hit["state"] == "denied"
             add_request("tracker-before-consent", "low" if denied else severity, i, cr,
                         f"{_what(cr)} sent a request to {cr.party.host} before any consent choice, {ms}"
-                        + (" (a cookieless ping: Consent Mode says storage is denied)" if denied else ""))
+                        + (f" ({summary(hit)})" if hit else ""), hit)
         elif scenario == "reject":
             add_request("tracker-after-reject", severity, i, cr,
                         f"{_what(cr)} sent a request to {cr.party.host} after the visitor rejected, "
-                        f"on {cr.request.page_url}, {ms}")
+                        f"on {cr.request.page_url}, {ms}" + (f" ({summary(hit)})" if hit else ""), hit)
         if scenario == "gpc" and _known(cr):
             add_request("gpc-ignored", "high", i, cr,
                         f"{_what(cr)} sent a request to {cr.party.host} although Global Privacy Control "

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pixelaudit import __version__
+from pixelaudit.consentmode import google_hit
 from pixelaudit.model import (
     SEVERITIES,
     ClassifiedCookie,
@@ -76,6 +77,7 @@ def _request(i: int, cr: ClassifiedRequest) -> dict:
         "content_type": r.content_type, "size": r.size, "failure": r.failure,
         "redirect_chain": list(r.redirect_chain), "redirected_to": r.redirected_to, "source": r.source,
         "unload": r.unload, "keepalive": r.keepalive, "sent_cookies": r.sent_cookies,
+        "consent_mode": google_hit(cr.tracker, r.url),  # a Google hit's gcs/gcd, decoded; else null
     }
 
 

@@ -150,6 +150,69 @@ def test_findings_are_ordered_most_severe_first() -> None:
     assert [f.evidence["request_index"] for f in findings[2:]] == [0, 1]
 
 
+# --- Google Consent Mode (gcs / gcd) ----------------------------------------------------------------------
+
+GA = TrackerMatch("Google Analytics", "analytics", "google-analytics", "Google LLC", "statistics")
+GADS = TrackerMatch("Google Ads", "advertising", "google-ads", "Google LLC", "marketing")
+COLLECT = "https://region1.google-analytics.com/g/collect?v=2&tid=G-1"
+DENIED_SIGNAL = {"default": "denied", "update": "unset", "final": "denied"}
+
+
+def test_cookieless_ping_then_granted_hit_is_high_with_the_granted_hit_as_evidence() -> None:
+    requests = [cr(f"{COLLECT}&gcs=G100&gcd=13p3p3p2p5l1", tracker=GA, rtype="ping", time_ms=10.0),
+                cr(f"{COLLECT}&gcs=G111&gcd=13t3t3t2t5l1", tracker=GA, rtype="ping", time_ms=20.0)]
+    (f,) = derive_findings(requests)
+    assert (f.type, f.severity, f.evidence["request_index"], f.evidence["requests"]) == (
+        "tracker-before-consent", "high", 1, 2)
+    assert f.message.endswith("(Consent Mode says ad_storage, analytics_storage, ad_user_data, "
+                              "ad_personalization granted)")
+    assert (f.evidence["consent_mode"]["gcs"], f.evidence["consent_mode"]["gcd"]) == ("G111", "13t3t3t2t5l1")
+    assert f.evidence["consent_mode"]["state"] == "granted"
+
+
+def test_google_ads_hit_with_an_all_denied_gcd_and_no_gcs_is_a_cookieless_ping() -> None:
+    url = "https://googleads.g.doubleclick.net/pagead/viewthroughconversion/123/?gcd=13p3p3p2p5l1&dma=1"
+    (f,) = derive_findings([cr(url, tracker=GADS, rtype="script")])
+    assert (f.type, f.severity) == ("tracker-before-consent", "low")
+    assert f.message.endswith("(a cookieless ping: Consent Mode says storage is denied)")
+    assert f.evidence["consent_mode"] == {
+        "gcs": None, "gcd": "13p3p3p2p5l1", "gcs_decoded": None, "state": "denied",
+        "gcd_decoded": {"raw": "13p3p3p2p5l1", **{name: {"letter": "p", **DENIED_SIGNAL} for name in (
+            "ad_storage", "analytics_storage", "ad_user_data", "ad_personalization")}}}
+
+
+@pytest.mark.parametrize(("query", "severity", "note"), [
+    ("gcs=G100&gcd=13p3p3t2p5l1", "high", "(Consent Mode says ad_user_data granted)"),
+    ("gcs=G100&gcd=13p3p3p2t5l1", "high", "(Consent Mode says ad_personalization granted)"),
+    ("gcd=13l3l3l3l1l1", "high", "(no Consent Mode state: gcd shows no default and no update)"),
+    ("gcd=13q3q3q2q5l1", "low", "(a cookieless ping: Consent Mode says storage is denied)"),
+    ("gcs=G1zz", "high", "(no readable Consent Mode state)"),
+])  # fmt: skip
+def test_before_the_choice_the_decoded_gcd_sets_severity_and_message(query, severity, note) -> None:
+    (f,) = derive_findings([cr(f"{COLLECT}&{query}", tracker=GA, rtype="ping")])
+    assert (f.type, f.severity) == ("tracker-before-consent", severity)
+    assert f.message.endswith(note)
+
+
+def test_after_reject_consent_mode_is_evidence_but_never_lowers_the_severity() -> None:
+    requests = [cr(f"{COLLECT}&gcs=G100&gcd=13q3q3q2q5l1", tracker=GA, before=False, scenario="reject"),
+                cr("https://www.google-analytics.com/g/collect?v=2&gcs=G111&gcd=13r3r3r2r5l1", tracker=GA,
+                   before=False, scenario="reject")]
+    findings = sorted(derive_findings(requests), key=lambda f: f.host)
+    assert [(f.type, f.severity, f.host) for f in findings] == [
+        ("tracker-after-reject", "high", "region1.google-analytics.com"),
+        ("tracker-after-reject", "high", "www.google-analytics.com")]
+    assert findings[0].message.endswith("(a cookieless ping: Consent Mode says storage is denied)")
+    assert findings[1].message.endswith("(Consent Mode says ad_storage, analytics_storage, ad_user_data, "
+                                        "ad_personalization granted)")
+    assert [f.evidence["consent_mode"]["state"] for f in findings] == ["denied", "granted"]
+
+
+def test_other_vendors_carrying_gcs_are_not_read_as_consent_mode() -> None:
+    (f,) = derive_findings([cr("https://ads.acme.test/t?gcs=G100&gcd=13p3p3p2p1", tracker=ADS)])
+    assert f.severity == "high" and "consent_mode" not in f.evidence and "Consent Mode" not in f.message
+
+
 # --- through a real (tiny) rule set -----------------------------------------------------------------------
 
 TRANSPARENT_GIF = (
@@ -277,3 +340,16 @@ def test_findings_json_has_the_spec_fields() -> None:
         "url": "https://www.facebook.com/tr?id=123&ev=PageView", "evidence": first["evidence"]}
     assert first["evidence"]["request_index"] == 1
     assert doc["summary"]["findings"] == {"high": 1, "medium": 1, "low": 0, "info": 2}
+
+
+def test_findings_json_carries_the_decoded_consent_mode_of_google_hits() -> None:
+    requests = [cr(f"{COLLECT}&gcs=G100&gcd=13p3p3p2p5l1", tracker=GA, rtype="ping"),
+                cr("https://ads.acme.test/t?gcs=G100", tracker=ADS)]
+    doc = json.loads(json.dumps(to_dict(minimal_result(requests))))
+    hit = doc["requests"][0]["consent_mode"]
+    assert (hit["gcs"], hit["gcd"], hit["state"]) == ("G100", "13p3p3p2p5l1", "denied")
+    assert hit["gcs_decoded"] == {"ad_storage": "denied", "analytics_storage": "denied"}
+    assert hit["gcd_decoded"]["ad_personalization"] == {"letter": "p", **DENIED_SIGNAL}
+    assert doc["requests"][1]["consent_mode"] is None  # present, null: not a Google hit
+    low = next(f for f in doc["findings"] if f["host"] == "region1.google-analytics.com")
+    assert (low["severity"], low["evidence"]["consent_mode"]) == ("low", hit)
