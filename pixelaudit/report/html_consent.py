@@ -1,11 +1,13 @@
-"""The HTML report's consent section: each scenario's click with its banner screenshot, and the scenario
-matrix (which tracker fired, before or after the choice, on the first or second page)."""
+"""The HTML report's consent section: each scenario's click with its banner screenshot, the scenario
+matrix (which tracker fired, before or after the choice, on the first or second page) and what Google's
+hits said about Consent Mode (gcs/gcd, decoded)."""
 
 from __future__ import annotations
 
 import base64
 from pathlib import Path
 
+from pixelaudit.consentmode import GOOGLE, SIGNALS, consent_state, decode_gcd, decode_gcs, read_hit
 from pixelaudit.rules import TRACKING_CATEGORIES
 
 
@@ -22,7 +24,8 @@ def _row_name(request: dict) -> str:
 
 
 def scenario_matrix(result: dict) -> dict:
-    """{'scenarios': [...], 'rows': [{'name', 'cells': [{'before', 'after', 'pages'} | None, ...]}]}."""
+    """{'scenarios': [...], 'rows': [{'name', 'cells': [{'before', 'after', 'pages'} | None, ...]}],
+    'consent_mode': `consent_mode(result)`}."""
     scenarios = list(result.get("scenarios") or [])
     first_page = {}
     for page in result.get("pages") or []:
@@ -38,7 +41,63 @@ def scenario_matrix(result: dict) -> dict:
     rows = [{"name": name, "cells": [({**c, "pages": sorted(c["pages"])} if (c := by.get(s)) else None)
                                      for s in scenarios]}
             for name, by in sorted(cells.items(), key=lambda kv: kv[0].casefold())]
-    return {"scenarios": scenarios, "rows": rows}
+    return {"scenarios": scenarios, "rows": rows, "consent_mode": consent_mode(result)}
+
+
+def _hit(request: dict) -> dict | None:
+    """A request's decoded Consent Mode; files written before the field existed are decoded from the URL."""
+    if "consent_mode" in request:
+        hit = request["consent_mode"]
+        return hit if isinstance(hit, dict) else None
+    tracker = request.get("tracker") or {}
+    if tracker.get("company") != GOOGLE and not tracker.get("consent"):
+        return None
+    return read_hit(request.get("url"), tracker.get("consent"))
+
+
+def _signals(hit: dict) -> list[dict]:
+    """Each signal's state for display: gcd's final state with how it came about, else gcs's."""
+    gcs = hit.get("gcs_decoded") or decode_gcs(hit.get("gcs")) or {}
+    gcd = hit.get("gcd_decoded") or decode_gcd(hit.get("gcd")) or {}
+    out = []
+    for name in SIGNALS:
+        signal = gcd.get(name) or {}
+        how = f"{signal.get('letter')}: default {signal.get('default')}, update {signal.get('update')}"
+        out.append({"name": name, "state": gcs.get(name) or signal.get("final"), "gcd": how if signal else None})
+    return out
+
+
+def _verdict(state: str, before: bool, scenario: str | None) -> tuple[str, str]:
+    """(what the state means here, badge severity): before a choice, denied is the warning and granted
+    or no state the violation (as in the findings); after a reject, granted is the violation."""
+    if before:
+        return {"denied": ("cookieless ping", "low"), "granted": ("granted before the choice", "high")}.get(
+            state, ("no consent state before the choice", "high"))
+    if scenario == "reject" and state == "granted":
+        return "granted after reject", "high"
+    return {"denied": "denied", "granted": "granted"}.get(state, "no consent state"), "info"
+
+
+def consent_mode(result: dict) -> list[dict]:
+    """Google hits' Consent Mode, one row per (scenario, before/after the choice, tag, gcs, gcd): its hits,
+    first time, each signal's state and the verdict; in scenario order, before first."""
+    order = {s: i for i, s in enumerate(result.get("scenarios") or [])}
+    rows: dict[tuple, dict] = {}
+    for request in result.get("requests") or []:
+        hit = _hit(request)
+        if hit is None:
+            continue
+        before, scenario = bool(request.get("before_consent")), request.get("scenario")
+        key = (scenario, before, _row_name(request), hit.get("gcs"), hit.get("gcd"))
+        if key not in rows:
+            state = hit.get("state") or consent_state(hit.get("gcs"), hit.get("gcd"))
+            verdict, severity = _verdict(state, before, scenario)
+            rows[key] = {"scenario": scenario, "moment": "before" if before else "after", "tag": key[2],
+                         "gcs": key[3], "gcd": key[4], "signals": _signals(hit), "state": state,
+                         "verdict": verdict, "severity": severity, "hits": 0, "first_ms": request.get("time_ms")}
+        rows[key]["hits"] += 1
+    return sorted(rows.values(), key=lambda r: (order.get(r["scenario"], len(order)), r["moment"] != "before",
+                                                r["tag"].casefold()))
 
 
 def clicks(result: dict, out_dir: Path | None) -> list[dict]:
