@@ -29,7 +29,7 @@ def decode_tc_string(tc_string: str | None) -> dict | None:
 
         consent = decode_v2(tc_string)
         purposes = sorted(p for p, on in consent.purposes_consent.items() if on)
-        vendors = sorted(v for v, on in (consent.consented_vendors or {}).items() if on)
+        vendors = consented_vendors(consent)
         return {"cmp_id": consent.cmp_id, "cmp_version": consent.cmp_version,
                 "policy_version": consent.tcf_policy_version, "vendor_list_version": consent.vendor_list_version,
                 "purposes_consent": purposes, "vendors_consent_count": len(vendors),
@@ -37,6 +37,14 @@ def decode_tc_string(tc_string: str | None) -> dict | None:
                 "created": str(consent.created), "last_updated": str(consent.last_updated)}
     except Exception as exc:  # a CMP can publish anything
         return {"error": f"{type(exc).__name__}: {exc}"[:200]}
+
+
+def consented_vendors(consent) -> list[int]:
+    """Vendor ids with consent, from either encoding the spec allows (CMPs pick the shorter one)."""
+    if getattr(consent, "is_consent_range_encoding", False):  # iab-tcf keeps ranges apart from the bit field
+        top = consent.max_consent_vendor_id
+        return sorted({v for start, end in consent.consented_vendors_range for v in range(start, min(end, top) + 1)})
+    return sorted(v for v, on in (consent.consented_vendors or {}).items() if on)
 
 
 def positive_consent(decoded: dict | None) -> bool:
