@@ -1,7 +1,9 @@
 """Find the consent banner and click reject or accept; say when the choice was made.
 
-Order: the user's override selector for the action (`method="selector"`), then pixelaudit's own generic
-engine (`method="generic"`, page script `js/consent.js`, words in `consent_words.json`). The engine looks
+Order: the user's override selector for the action (`method="selector"`), then DuckDuckGo autoconsent's
+rule for a known consent platform whose popup is open (`method="autoconsent"`, `cmp` = the rule's name; see
+autoconsent.py), then pixelaudit's own generic engine (`method="generic"`, page script `js/consent.js`,
+words in `consent_words.json`), which waits until autoconsent has looked everywhere. The engine looks
 in the main frame first, then in every iframe, through open shadow roots. Reject without a reject button
 takes the two-step path: open the banner's settings, switch every optional toggle off, then reject or
 save. Clicks are Playwright's trusted `click()`. Nothing here raises: a failure becomes the record's note.
@@ -15,6 +17,7 @@ from contextlib import suppress
 from dataclasses import replace
 from importlib.resources import files
 
+from pixelaudit.autoconsent import AutoconsentSession
 from pixelaudit.consent_words import score_button, words
 from pixelaudit.model import ConsentClick
 
@@ -140,7 +143,7 @@ def _record(action: str, method: str, found: _Found | None, button: dict | None,
     note = "; ".join(n for n in (note, how) if n) or None
     if not clicked:
         fields.pop("time_ms", None)
-    return ConsentClick(action=action, banner_found=found is not None, clicked=clicked, method=method, cmp=None,
+    return ConsentClick(action=action, banner_found=found is not None, clicked=clicked, method=method,
                         button_text=button["text"] if button else None,
                         selector=button["selector"] if button else None,
                         frame_url=frame.url if in_iframe else None, note=note, **fields)
@@ -195,29 +198,73 @@ async def _two_step(page, found: _Found, now_ms, timeout: float) -> ConsentClick
     return _record("reject", "generic", layer, button, how=how, time_ms=at, screenshot=shot, note=note)
 
 
-async def _generic(page, action: str, now_ms, timeout: float) -> ConsentClick:
-    """The generic engine: wait up to `timeout` for a banner, then click its best button for `action`."""
+async def _wait(page, action: str, session: AutoconsentSession | None, timeout: float) -> _Found | None:
+    """Wait up to `timeout` for a banner. Autoconsent's open popup wins (returns None with `session.popup`
+    set); the generic engine's banner with a usable button is taken once autoconsent has nothing coming.
+    A banner without a usable button may be a sticky footer while the real banner is still loading."""
     kinds = [action, "settings"] if action == "reject" else [action]
-    deadline = asyncio.get_running_loop().time() + timeout
-    # A banner without a usable button may be a sticky footer while the real banner is still loading.
-    while ((found := await _find(page, kinds)) is None or found.button is None) \
-            and asyncio.get_running_loop().time() < deadline:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        if session:
+            await session.inject_new()  # CMP iframes that appeared since
+            if session.popup:
+                return None
+        found = await _find(page, kinds)
+        done = loop.time() >= deadline
+        if done or (found and found.button and (session is None or session.settled(loop.time()))):
+            return found
         if found:
             await _dispose(found.handle)
         await asyncio.sleep(POLL_S)
+
+
+async def _autoconsent(page, action: str, session: AutoconsentSession, now_ms, timeout: float) -> ConsentClick:
+    """Reject or accept through autoconsent's rule for the platform whose popup it reported open."""
+    frame, cmp = session.popup
+    banner = await _find(page, [action])  # only to frame the screenshot on the banner
+    shot = await _shoot(page, await banner.element(0) if banner else None)
+    if banner:
+        await _dispose(banner.handle)
+    choice = await session.choose(action, now_ms, timeout)
+    texts = " then ".join(repr(c["text"]) for c in choice.clicks)
+    if not choice.ok:
+        note = choice.note or f"autoconsent's {cmp} rule failed" + (f" after clicking {texts}" if texts else "")
+        return ConsentClick(action=action, banner_found=True, clicked=False, method="autoconsent", cmp=cmp,
+                            screenshot=shot, note=note)
+    last = choice.clicks[-1] if choice.clicks else {}
+    note = (f"clicked {texts}" if len(choice.clicks) > 1 else None) if choice.clicks \
+        else "choice made through the platform's own API (no button pressed)"
+    return ConsentClick(action=action, banner_found=True, clicked=True, method="autoconsent", cmp=cmp,
+                        button_text=last.get("text") or None, selector=last.get("selector"),
+                        frame_url=frame.url if frame.parent_frame is not None else None,
+                        time_ms=choice.time_ms, screenshot=shot, note=note)
+
+
+async def _generic(page, action: str, now_ms, timeout: float, session: AutoconsentSession | None) -> ConsentClick:
+    """Wait for a banner; autoconsent acts on known platforms, else the generic engine clicks its best button."""
+    found = await _wait(page, action, session, timeout)
+    if found is None and session and session.popup:
+        result = await _autoconsent(page, action, session, now_ms, timeout)
+        if result.clicked:
+            return result
+        fallback = await _generic(page, action, now_ms, 0, None)  # the popup is open: no waiting
+        return replace(fallback, cmp=result.cmp, note=f"{result.note}; " + (fallback.note or "generic engine used"))
+    cmp = session.detected_cmp() if session else None
     if found is None:
-        return ConsentClick(action=action, banner_found=False, clicked=False, note="no consent banner found")
+        return ConsentClick(action=action, banner_found=False, clicked=False, cmp=cmp,
+                            note="no consent banner found")
     button = found.button
     if button is None:
         extra = " (and no settings button to reach one)" if action == "reject" else ""
         return _record(action, "generic", found, None, screenshot=await _shoot(page, await found.element(0)),
-                       note=f"consent banner found but no {action} button{extra}")
+                       cmp=cmp, note=f"consent banner found but no {action} button{extra}")
     if button["kind"] == "settings":
-        return await _two_step(page, found, now_ms, timeout)
+        return replace(await _two_step(page, found, now_ms, timeout), cmp=cmp)
     shot = await _shoot(page, await found.element(0))
     at = float(now_ms())
     how = await _click(found.frame, button["selector"], await found.element(button["index"]))
-    return _record(action, "generic", found, button, how=how, time_ms=at, screenshot=shot)
+    return _record(action, "generic", found, button, how=how, time_ms=at, screenshot=shot, cmp=cmp)
 
 
 async def click_consent(page, action: str, *, accept_selector: str | None = None,
@@ -240,7 +287,9 @@ async def click_consent(page, action: str, *, accept_selector: str | None = None
                 if done := await _override(page, action, selector, now_ms, timeout):
                     return done
                 note = f"override selector {selector!r} not found; "
-            result = await _generic(page, action, now_ms, 0 if note else timeout)
+            session = await AutoconsentSession.start(page, consent_js=CONSENT_JS, words=words(),
+                                                     retries=max(1, int(timeout / 0.5)))
+            result = await _generic(page, action, now_ms, 0 if note else timeout, session)
     except Exception as exc:  # the page closed, the browser died, a wait ran out
         detail = (str(exc).splitlines() or [""])[0]  # Playwright appends a long call log
         return ConsentClick(action=action, banner_found=False, clicked=False,

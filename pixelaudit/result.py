@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pixelaudit import __version__
+from pixelaudit.autoconsent import autoconsent_version
 from pixelaudit.consentmode import google_hit
 from pixelaudit.model import (
     SEVERITIES,
@@ -128,7 +129,7 @@ def to_dict(result: ScanResult) -> dict:
     """findings.json, schema version 1 (fields beyond the contract are extensions)."""
     return {
         "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "pixelaudit", "version": __version__},
+        "tool": {"name": "pixelaudit", "version": __version__, "autoconsent": autoconsent_version()},
         "browser": {"name": "chromium", "version": result.browser_version, "executable": result.browser_path},
         "target": result.target,
         "kind": result.kind,

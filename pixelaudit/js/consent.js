@@ -5,6 +5,8 @@
 //   "find"     {kinds}            -> {data, els}   the consent banner and its best button for the first kind
 //                                                  in `kinds` that has one, plus the banner's checked toggles
 //   "bannerOf" {el}               -> {data, els}   the consent banner that holds `el` (the user's override)
+//   "listen"   {}                 -> null          record every click from now on (text, selector, Date.now())
+//   "clicks"   {}                 -> [{text, selector, at, trusted}, ...] the clicks recorded so far
 // `data` is plain JSON; `els` holds the elements it points at by index (banner first), so Python can
 // take an ElementHandle when a CSS selector cannot name the element uniquely.
 (args) => {
@@ -138,6 +140,22 @@
     }
     return { data, els };
   };
+
+  // Clicks made by a consent platform's rule (DuckDuckGo autoconsent clicks with el.click()): the evidence
+  // of which button it pressed. A capturing listener sees them before the page can stop them.
+  const LOG = Symbol.for("pixelaudit.clicks");
+  if (args.mode === "listen") {
+    if (!window[LOG]) {
+      window[LOG] = [];
+      document.addEventListener("click", (e) => {
+        const el = e.composedPath().find((n) => n.nodeType === 1);
+        if (el) window[LOG].push({ text: label(el).slice(0, 200), selector: selectorOf(el), at: Date.now(),
+          trusted: e.isTrusted });
+      }, true);
+    }
+    return null;
+  }
+  if (args.mode === "clicks") return window[LOG] || [];
 
   const found = banners();
   if (args.mode === "bannerOf") {
