@@ -46,7 +46,8 @@ class VisitOutcome:
 
 
 async def read_tcf(page, scenario: str, moment: str) -> TcfState | None:
-    """The TC string the page's `__tcfapi` publishes now, decoded; None without a TCF CMP."""
+    """The TC string the page's CMP publishes now (`__tcfapi`, else by postMessage through a `__tcfapiLocator`
+    frame), decoded; None without a TCF CMP."""
     data = await guard(page.evaluate(READ_TCF_JS), 3)
     if not data or not isinstance(data, dict) or "tcString" not in data:
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from pixelaudit.tcf import decode_tc_string, positive_consent
+from pixelaudit.tcf import MAX_FRAMES_SEARCHED, READ_TCF_JS, decode_tc_string, positive_consent
 
 # Core + publisher-TC segments; vendor consents range-encoded (the encoder picks the shorter form)
 IABTCF_ACCEPT = "CQuMEMAQuMEMAEtABBENBkEgAP_gAAAAAAYgF5wAoAAgAEAvMAAAAAAA.YAAAAAAAAAAA"
@@ -106,3 +106,7 @@ def test_strings_from_the_iab_encoder() -> None:
     assert reject["cmp_id"] == 301 and reject["purposes_consent"] == [] and reject["vendors_consent"] == []
     assert not positive_consent(reject)
 
+
+def test_reader_script_is_complete() -> None:
+    assert "__MAX_FRAMES__" not in READ_TCF_JS and f"seen < {MAX_FRAMES_SEARCHED};" in READ_TCF_JS
+    assert "__tcfapiLocator" in READ_TCF_JS and "__tcfapiReturn" in READ_TCF_JS
