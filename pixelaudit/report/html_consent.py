@@ -24,8 +24,7 @@ def _row_name(request: dict) -> str:
 
 
 def scenario_matrix(result: dict) -> dict:
-    """{'scenarios': [...], 'rows': [{'name', 'cells': [{'before', 'after', 'pages'} | None, ...]}],
-    'consent_mode': `consent_mode(result)`}."""
+    """{'scenarios': [...], 'rows': [{'name', 'cells': [{'before', 'after', 'pages'} | None, ...]}]}."""
     scenarios = list(result.get("scenarios") or [])
     first_page = {}
     for page in result.get("pages") or []:
@@ -41,7 +40,7 @@ def scenario_matrix(result: dict) -> dict:
     rows = [{"name": name, "cells": [({**c, "pages": sorted(c["pages"])} if (c := by.get(s)) else None)
                                      for s in scenarios]}
             for name, by in sorted(cells.items(), key=lambda kv: kv[0].casefold())]
-    return {"scenarios": scenarios, "rows": rows, "consent_mode": consent_mode(result)}
+    return {"scenarios": scenarios, "rows": rows}
 
 
 def _hit(request: dict) -> dict | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pixelaudit.consentmode import read_hit
 from pixelaudit.report.html import render
-from pixelaudit.report.html_consent import clicks, scenario_matrix
+from pixelaudit.report.html_consent import clicks, consent_mode, scenario_matrix
 
 PAGE1, PAGE2 = "https://shop.example/", "https://shop.example/next"
 
@@ -82,7 +82,7 @@ def test_consent_mode_rows_per_scenario_and_moment_with_verdicts() -> None:
         hit("reject", True, "gcd=13l3l3l3l1l1", time_ms=30.0),
         hit("reject", True, "gcs=G100", tracker={"vendor": "Meta Pixel", "category": "advertising"}),
     ]}
-    rows = scenario_matrix(result)["consent_mode"]
+    rows = consent_mode(result)
     assert [(r["scenario"], r["moment"], r["tag"], r["gcs"], r["gcd"], r["state"], r["verdict"], r["severity"],
              r["hits"], r["first_ms"]) for r in rows] == [
         ("no-interaction", "before", "Google Analytics", "G100", "13p3p3p2p5l1", "denied", "cookieless ping",
@@ -107,7 +107,7 @@ def test_consent_mode_rows_granted_v2_signal_unknown_letter_and_older_files() ->
         {**hit("no-interaction", True, "gcs=G100"), "consent_mode": "garbage"},  # malformed: skipped
         hit("no-interaction", True, "gcd=garbage"),
     ]}
-    rows = {r["gcd"]: r for r in scenario_matrix(result)["consent_mode"]}
+    rows = {r["gcd"]: r for r in consent_mode(result)}
     assert set(rows) == {"13p3p3t2p5l1", "13e3p3p2p1", "garbage"}
     granted = rows["13p3p3t2p5l1"]
     assert (granted["state"], granted["verdict"], granted["severity"]) == ("granted", "granted before the choice",
