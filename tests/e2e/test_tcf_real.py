@@ -94,6 +94,9 @@ READER_PAGES = {
     "mute": "https://tcfframe.consent-judge.com/mute.html",
     "none": "https://compliant.consent-judge.com/",
 }
+# The stub makes its locator frame on a 5 ms timer once <body> exists, which can fall after the load event;
+# a scan reads only after the network went quiet, so wait for the locator as a scan would.
+LOCATOR_READY = "() => { try { return !!window.frames[0].frames['__tcfapiLocator']; } catch (e) { return false; } }"
 
 
 async def _read_all(sites, chromium, out_dir) -> dict:
@@ -109,9 +112,12 @@ async def _read_all(sites, chromium, out_dir) -> dict:
             page = await context.new_page()
             for name, url in READER_PAGES.items():
                 await page.goto(url, wait_until="load")
+                if name == "iframe":
+                    await page.wait_for_function(LOCATOR_READY, timeout=5000)
                 results[name] = await page.evaluate(READ_TCF_JS)
             # After the reader unsubscribed, a choice made in the CMP's frame reaches a second read.
             await page.goto(READER_PAGES["iframe"], wait_until="load")
+            await page.wait_for_function(LOCATOR_READY, timeout=5000)
             first = await page.evaluate(READ_TCF_JS)
             cmp = next(f for f in page.frames if f.url == "https://cmp.consent-judge-cmp.com/frame.html")
             await cmp.click("#accept-all")
