@@ -140,6 +140,7 @@ class TcfState:
     event_status: str | None
     cmp_id: int | None
     decoded: dict | None = field(default=None, hash=False, compare=False)
+    via: str | None = None  # how the CMP answered: its page's __tcfapi, or postMessage through a locator frame
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,8 @@ def to_dict(result: ScanResult) -> dict:
         "rules": result.rules_info,
         "rule_docs": result.rule_docs,
         "tcf": [{"scenario": t.scenario, "moment": t.moment, "page_url": t.page_url, "tc_string": t.tc_string,
-                 "event_status": t.event_status, "cmp_id": t.cmp_id, "decoded": t.decoded} for t in result.tcf],
+                 "event_status": t.event_status, "cmp_id": t.cmp_id, "decoded": t.decoded, "via": t.via}
+                for t in result.tcf],
         "pages": [{"url": p.url, "scenario": p.scenario, "status": p.status, "final_url": p.final_url,
                    "title": p.title} for p in result.pages],
         "requests": [_request(i, cr) for i, cr in enumerate(result.requests)],

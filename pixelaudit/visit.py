@@ -52,7 +52,7 @@ async def read_tcf(page, scenario: str, moment: str) -> TcfState | None:
     if not data or not isinstance(data, dict) or "tcString" not in data:
         return None
     return TcfState(scenario, moment, page.url, data["tcString"], data.get("eventStatus"), data.get("cmpId"),
-                    decode_tc_string(data["tcString"]))
+                    decode_tc_string(data["tcString"]), data.get("via"))
 
 
 async def guard(coro, seconds: float):

@@ -84,6 +84,7 @@ def test_cmpapi_in_a_cross_origin_iframe_is_read_by_postmessage(scan):
         ("accept", "after-choice"): (302, "useractioncomplete", ALL),
     }
     assert {t["page_url"] for t in result["tcf"]} == {"https://tcfframe.consent-judge.com/"}
+    assert {t["via"] for t in result["tcf"]} == {"postMessage"}  # findings.json says how it was read
     assert findings(result) == set()
 
 
