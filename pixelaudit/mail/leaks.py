@@ -1,16 +1,16 @@
 """Recipient-address leaks and per-recipient identifiers in e-mail URLs (issue 5, point 4; REFERENCE.md §4).
 
-Forms follow the research that measured e-mail leaks: Englehardt, Han & Narayanan, "I never signed up for this!"
-(PETS 2018; their mail server's HashChecker searched raw, URL-encoded, base64, md5, sha1/224/256/384/512, crc32 and
-adler32 in decimal and hex, and murmur hashes) and its Python successor in Leaky Forms (Senol et al. 2022), which
-keeps the full address only: matching the local part alone or the domain is switched off there because of false
-positives (`ENABLE_USERNAME_MATCH = False`, "Domain searches have too many false positives"). So do we: "info" or
-"jane" would match words and unrelated ids, and no study reports vendors sending the local part alone.
+Forms follow Englehardt, Han & Narayanan, "I never signed up for this!" (PETS 2018): their mail server's HashChecker
+took the full address to raw, URL-encoded, base64, md5, sha1/224/256/384/512, crc32 and adler32 (decimal and hex)
+and murmur hashes, and its Python successor in Leaky Forms (Senol et al. 2022) ships with local-part matching off
+(`ENABLE_USERNAME_MATCH = False`) and the domain left out ("Domain searches have too many false positives"). So the
+local part alone is not a form here: "info" or "jane" would match words and ids, and no study reports it sent alone.
 
-False positives are kept out by matching, not by guessing: the address forms must stand alone (a different address
-that merely contains it, mary.jane.doe@…, does not match); checksums and 32-bit murmur (8-10 characters, often
-digits) match only as whole tokens (delimited by non-alphanumerics) and are dropped when shorter than 8 characters;
-hex digests (≥ 32 hex digits) match anywhere, case-insensitively (a chance collision is below 2^-64).
+Their plain substring search was safe for generated unique addresses (name+surname+number); a real recipient's is
+not, so matching has boundaries: address forms must stand alone (mary.jane.doe@… does not match jane.doe@…);
+checksums and 32-bit murmur (8-10 characters, often digits) match only as whole tokens (delimited by
+non-alphanumerics) and are dropped under 8 characters; hex digests and murmur3-128 halves (≥ 16 hex digits) match
+anywhere, case-insensitively (a chance match is ~2^-64 per position at worst).
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import math
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, unquote_plus, urlsplit
 
 MIN_FORM_LENGTH = 8  # shorter checksums (a crc32 under 10^7, ~0.2% of addresses) would match page numbers, ids
 _M32, _M64 = 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF
@@ -222,7 +224,11 @@ def _scan_value(out: list[Leak], forms: tuple[IdentityForm, ...], where: str, ra
 def find_leaks(url: str, forms: Iterable[IdentityForm], *, body: bytes | str | None = None) -> tuple[Leak, ...]:
     """Every form of `forms` found in the URL's host, path, each query parameter, fragment, and `body` if given."""
     forms, out = tuple(forms), []
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a broken IPv6 host: search the text as a whole
+        _scan_value(out, forms, "url", url)
+        return tuple(out)
     _scan_value(out, forms, "host", parts.netloc)
     for segment in parts.path.split("/"):
         _scan_value(out, forms, "path", segment)
@@ -233,3 +239,60 @@ def find_leaks(url: str, forms: Iterable[IdentityForm], *, body: bytes | str | N
         text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
         _scan_value(out, forms, "body", text, plus=True)
     return tuple(dict.fromkeys(out))
+
+
+# Per-recipient identifiers. Thresholds, measured on random strings: plug-in Shannon entropy of 16 random hex digits
+# is ≥ 2.68 bits/char in 99% of cases, of 16 random base64 characters ≥ 3.38, of 16 random digits ≥ 2.35; words and
+# slugs reach 3-4 bits/char too, so entropy only weeds out repetitive values ("0000000000000001": 0.3) and the
+# structural rules below do the rest.
+MIN_ID_LENGTH = 16
+MIN_ID_ENTROPY = 2.5  # bits/char; shorter values use log2(length) - 1, as their entropy cannot reach it
+_RECIPIENT_PARAMS = frozenset({"e", "uid", "rid", "upn", "subscriber_id", "recipient_id", "contact_id"})  # from 8
+_HOSTNAME = re.compile(r"(?:[a-z0-9-]+\.)+[a-z]{2,}", re.IGNORECASE)
+_DATE = re.compile(r"(?:19|20)\d\d[-/.]?[01]\d[-/.]?[0-3]\d(?:[T _-]?[0-2]\d(?::?[0-5]\d){1,2})?Z?")  # dates, times
+_WORD = re.compile(r"[A-Za-z]+\d{0,4}|\d{1,4}|.{0,3}")  # a word, a word with a number ("Spring2024"), a short part
+_EXT = re.compile(r"\.(?:gif|png|jpe?g|webp|svg|ico|css|js|html?|php|aspx?)$", re.IGNORECASE)
+_UUID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
+
+
+def _id_reason(value: str, min_length: int) -> str | None:
+    """Why `value` looks like a per-recipient id, or None when it looks like a constant."""
+    v = _EXT.sub("", value)
+    if len(v) < min_length or "://" in v or "@" in v or _HOSTNAME.fullmatch(v) or _DATE.fullmatch(v):
+        return None
+    if not any(c.isdigit() for c in v) or all(_WORD.fullmatch(p) for p in re.split(r"[-_.+~ ]", v)):
+        return None  # plain words and slugs: "newsletter", "spring-sale-2024", "NewsletterSpring2024"
+    bits = -sum(n / len(v) * math.log2(n / len(v)) for n in Counter(v).values())
+    if bits < min(MIN_ID_ENTROPY, math.log2(len(v)) - 1):
+        return None
+    kind = (
+        "uuid" if _UUID.fullmatch(v)
+        else "numeric" if v.isdigit()
+        else "hex" if all(c in "0123456789abcdefABCDEF-" for c in v)
+        else "base64-like" if re.fullmatch(r"[A-Za-z0-9+/_-]+=*", v)
+        else "mixed"
+    )  # fmt: skip
+    return f"{kind}, {len(v)} chars, {bits:.1f} bits/char"
+
+
+def per_recipient_ids(urls: Iterable[str]) -> tuple[RecipientToken, ...]:
+    """Path segments and query values that look like per-recipient identifiers. A heuristic, not a proof.
+
+    Reported: values of at least MIN_ID_LENGTH characters (8 for parameters platforms use for a recipient id, like
+    Mailchimp's e=) with a digit, entropy of at least MIN_ID_ENTROPY, and not a URL, hostname, address, date, word
+    or slug. One message cannot show that a value differs between recipients: a campaign id of the same shape is
+    reported too; comparing two recipients' copies of a message would tell them apart.
+    """
+    out: dict[RecipientToken, None] = {}
+    for url in urls:
+        try:
+            parts = urlsplit(url)
+            query = parse_qsl(parts.query, keep_blank_values=True)
+        except ValueError:
+            continue
+        values = [("path", unquote(segment), MIN_ID_LENGTH) for segment in parts.path.split("/")]
+        values += [(f"query:{k}", v, 8 if k.lower() in _RECIPIENT_PARAMS else MIN_ID_LENGTH) for k, v in query]
+        for where, value, min_length in values:
+            if reason := _id_reason(value, min_length):
+                out.setdefault(RecipientToken(url, where, value, reason))
+    return tuple(out)

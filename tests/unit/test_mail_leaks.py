@@ -15,10 +15,12 @@ from pixelaudit.mail.leaks import (
     MIN_FORM_LENGTH,
     IdentityForm,
     Leak,
+    RecipientToken,
     find_leaks,
     identity_forms,
     murmur3_32,
     murmur3_x64_128,
+    per_recipient_ids,
 )
 
 ADDR = "jane.doe@example.com"
@@ -271,6 +273,51 @@ def test_non_text_base64_like_tokens_are_ignored():
     assert find_leaks(f"https://t.example.net/o/{'ab' * 40}/eJzzSM3JyVcozy/KSQEAGKsEPQ", FORMS) == ()
 
 
+def test_unparsable_url_is_searched_as_text():
+    assert where_form(find_leaks(f"http://[::1/o?e={MD5}", FORMS)) == [("url", "md5", "")]
+
+
 def test_identity_form_is_usable_alone():
     form = IdentityForm("x@y.example", "custom", "ID-0042-x@y", "custom")
     assert where_form(find_leaks("https://t.example/?q=id-0042-X@Y", [form])) == [("query:q", "custom", "")]
+
+
+# --- per-recipient identifiers (heuristic) -------------------------------------------------------------------------
+
+MAILCHIMP = "https://shop.us21.list-manage.com/track/open.php?u=4b7c0c7a7e7c5a1b2c3d4e5f6&id=4b5c6d7e8f&e=5f2b1c3d4e"
+SENDGRID = "https://u1234567.ct.sendgrid.net/wf/open?upn=u001.K3aZb9Qx-7hT_pLm2vNw4RyE8sJdF0gHcU5oXiYkAl1tW6eM3rB"
+SES = "https://abcdefgh.r.us-east-1.awstrack.me/I0/0100018f2a3b4c5d-6e7f8a9b-1c2d-3e4f-5a6b-7c8d9e0f1a2b-000000/Kx3aZ9bQ7hTpLm2vNw4R=359"
+
+
+def test_platform_ids_are_reported_with_a_reason():
+    tokens = per_recipient_ids([MAILCHIMP, SENDGRID, SES])
+    assert [(t.url, t.where, t.value) for t in tokens] == [
+        (MAILCHIMP, "query:u", "4b7c0c7a7e7c5a1b2c3d4e5f6"),
+        (MAILCHIMP, "query:e", "5f2b1c3d4e"),  # 10 chars: e= is a recipient parameter, so 8 suffice
+        (SENDGRID, "query:upn", "u001.K3aZb9Qx-7hT_pLm2vNw4RyE8sJdF0gHcU5oXiYkAl1tW6eM3rB"),
+        (SES, "path", "0100018f2a3b4c5d-6e7f8a9b-1c2d-3e4f-5a6b-7c8d9e0f1a2b-000000"),
+        (SES, "path", "Kx3aZ9bQ7hTpLm2vNw4R=359"),
+    ]
+    u = "4b7c0c7a7e7c5a1b2c3d4e5f6"
+    assert tokens[0] == RecipientToken(MAILCHIMP, "query:u", u, "hex, 25 chars, 3.6 bits/char")
+    assert tokens[3].reason.startswith("hex, 60 chars")
+
+
+def test_uuid_in_a_click_path():
+    url = "https://click.example/r/3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"
+    assert [t.reason.split(",")[0] for t in per_recipient_ids([url])] == ["uuid"]
+
+
+@pytest.mark.parametrize("url", [
+    # words, slugs, file names, dates, hostnames, nested URLs, repetitive and short values
+    "https://shop.example/2024/05/spring-sale-newsletter/header-image-2x.png?utm_campaign=spring_sale_2024",
+    "https://shop.example/p?date=2024-05-01T10:00:00Z&d=20240501&c=NewsletterSpring2024&n=unsubscribe-preferences",
+    "https://shop.example/p?host=email.shop.example.com&u=https%3A%2F%2Fshop.example%2Fa%3Fb%3D1234567890abcdef",
+    "https://shop.example/p?x=0000000000000001&id=4b5c6d7e8f&e=newsletter&to=jane.doe@example.com&z=",
+])
+def test_constants_are_not_reported(url):
+    assert per_recipient_ids([url]) == ()
+
+
+def test_each_value_is_reported_once_and_bad_urls_are_skipped():
+    assert len(per_recipient_ids([MAILCHIMP, MAILCHIMP, "http://[::1/x"])) == 2
