@@ -16,8 +16,12 @@ from pixelaudit.mail.model import MailError, RawMessage
 _CHUNK = 1 << 16  # longest piece of a line read at once: a huge line without newlines stays bounded
 
 
-def mib(size: int) -> str:
-    """A byte count in MiB, for messages."""
+def size_text(size: int) -> str:
+    """A byte count for messages: "812 bytes", "4.9 KiB", "3.0 MiB"."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 2**20:
+        return f"{size / 1024:.1f} KiB"
     return f"{size / 2**20:.1f} MiB"
 
 
@@ -25,7 +29,7 @@ def _finish(path: Path, index: int, lines: list[bytes], size: int, max_bytes: in
     item_id = f"{path}#{index}"
     if size > max_bytes:
         return MailError(item_id, str(path), "too-large",
-                         f"message is {mib(size)}, over the {mib(max_bytes)} limit; skipped")
+                         f"message is {size_text(size)}, over the {size_text(max_bytes)} limit; skipped")
     if lines and lines[-1] == b"\n":
         lines.pop()  # the blank line that separates it from the next "From " line
     data = b"".join(lines)

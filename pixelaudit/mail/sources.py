@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from pixelaudit.mail.mbox import mib, read_mbox
+from pixelaudit.mail.mbox import read_mbox, size_text
 from pixelaudit.mail.model import MailError, RawMessage
 
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 2**20  # bigger messages are reported and skipped, never read whole
@@ -62,7 +62,7 @@ def _read_file(path: Path, source: str, max_bytes: int) -> RawMessage | MailErro
         size = path.stat().st_size
         if size > max_bytes:
             return MailError(str(path), str(path), "too-large",
-                             f"message is {mib(size)}, over the {mib(max_bytes)} limit; skipped")
+                             f"message is {size_text(size)}, over the {size_text(max_bytes)} limit; skipped")
         data = path.read_bytes()
     except OSError as exc:
         return MailError(str(path), str(path), "unreadable", f"cannot read: {exc.strerror or exc}")
