@@ -75,7 +75,7 @@ class MailHeaders:
     to: tuple[str, ...] = ()  # addresses only, normalised
     delivered_to: tuple[str, ...] = ()
     subject: str | None = None
-    date: datetime | None = None
+    date: datetime | None = None  # naive when the header says -0000 ("zone unknown")
     message_id: str | None = None  # without the angle brackets
     x_mailer: str | None = None
     list_id: str | None = None

@@ -70,7 +70,7 @@ def _parse(raw: RawMessage) -> Mail | MailError:
     if body is None:
         issues.append(MailIssue("warning", "no-body", "no text/html or text/plain part to render"))
     else:
-        number = next(n for n, part in walk(message) if part is body)
+        number = next((n for n, part in walk(message) if part is body), "1")
         data, part_issues = transfer_decode(body, number)
         issues.extend(part_issues)
         declared = body.get_content_charset()
