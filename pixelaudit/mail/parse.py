@@ -7,6 +7,7 @@ MailIssue, and only input with no message in it at all becomes a MailError. Noth
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterator
 from email import policy
@@ -96,7 +97,8 @@ def parse_message(raw: RawMessage) -> Mail | MailError:
         return MailError(raw.id, raw.path, "parse-failed", f"could not parse: {type(exc).__name__}: {exc}")
 
 
-def read_mail(path: str, *, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES) -> Iterator[Mail | MailError]:
+def read_mail(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
+              ) -> Iterator[Mail | MailError]:
     """Every message under `path`, parsed, one at a time (see sources.iter_messages for what is read)."""
     items = iter_messages(path, max_bytes=max_bytes)  # raises MailInputError now, not at the first next()
     return (item if isinstance(item, MailError) else parse_message(item) for item in items)
