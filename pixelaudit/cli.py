@@ -130,7 +130,9 @@ def exit_code(result: dict, fail_on: str) -> int:
   --http-credentials "$STAGING_USER:$STAGING_PASS" --fail-on high\n\n
   pixelaudit scan https://shop.test/ --resolve '*=127.0.0.1:8443' --trust-cert certs/leaf.pem --format json,html,csv""")
 def scan(
-    url: Annotated[str, typer.Argument(help="Page to audit (http:// or https://; a bare host gets https://).")],
+    url: Annotated[str, typer.Argument(
+        help="Page to audit (http:// or https://; a bare host gets https://), or e-mail: a .eml, .html or "
+             ".mbox file, a Maildir, or a folder of these.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", envvar="PIXELAUDIT_OUT",
                                              help="Output folder [default: reports/<host>-<time>].")] = None,
     resolve: Annotated[list[str] | None, typer.Option(
@@ -185,9 +187,30 @@ def scan(
     heuristics: Annotated[bool, typer.Option(
         "--heuristics/--no-heuristics", envvar="PIXELAUDIT_HEURISTICS",
         help="Report unknown third parties that send identifiers as trackers (category unknown).")] = True,
+    live: Annotated[bool, typer.Option(
+        "--live", envvar="PIXELAUDIT_LIVE",
+        help="E-mail: load remote content for real (real sizes and redirects; marks mails opened).")] = False,
+    identity: Annotated[list[str] | None, typer.Option(
+        "--identity", envvar="PIXELAUDIT_IDENTITY",
+        help="E-mail: the recipient address to search for leaks [default: Delivered-To / To].")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
-    """Load URL in headless Chromium and write findings.json and report.html."""
+    """Load URL (or render e-mails) in headless Chromium and write findings.json and report.html."""
+    from pixelaudit.cli_mail import is_mail_target
+
+    if is_mail_target(url):
+        from pixelaudit import cli_mail
+
+        try:
+            formats, level = parse_formats(fmt), check_fail_on(fail_on)
+        except ConfigError as exc:
+            _fail(str(exc))
+        with Progress(quiet) as progress:
+            code = cli_mail.run(url, out=out or default_out_dir(Path(url).name), live=live,
+                                identities=tuple(identity or ()), formats=formats, fail_on=level,
+                                resolve=list(resolve or ()), chromium=chromium, rules_paths=tuple(rules or ()),
+                                timeout=timeout, quiet=quiet, progress=progress, exit_code=exit_code)
+        raise typer.Exit(code)
     from pixelaudit.browser import BrowserNotFound
     from pixelaudit.classify import Knowledge
     from pixelaudit.filterlist import load_filter_list

@@ -1,0 +1,240 @@
+"""Render one e-mail's HTML in Chromium as a mail client that shows remote content would, and record what
+it loads and how its images and links are drawn.
+
+Safe by default: every request is intercepted and answered locally, so nothing leaves the machine and the
+sender never learns the mail was opened. Remote images get a neutral stand-in (a transparent GIF of an
+unusual size, STUB_SIZE), so an image drawn at exactly that size had no declared size, and one drawn at
+1×1 was declared so by the mail's HTML or CSS. `cid:` images are served from the message itself. Scripts
+never run (mail clients don't run them): JavaScript is off in the context and a CSP forbids scripts.
+After the screen rendering the page is switched to print media, to catch `@media print` trackers.
+`live=True` lets remote requests through (real sizes, real redirects) and marks the mail as opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib.resources import files
+from urllib.parse import quote, unquote, urlsplit
+
+from pixelaudit.imagesize import decode_image
+from pixelaudit.mail.model import Mail
+
+__all__ = ["MAIL_ORIGIN", "STUB_SIZE", "MailImage", "MailLink", "MailRequest", "Rendering", "render_mail"]
+
+MAIL_ORIGIN = "https://mail.pixelaudit.invalid"  # .invalid never resolves (RFC 2606)
+CID_ORIGIN = "https://cid.pixelaudit.invalid"
+STUB_SIZE = (97, 61)
+VIEWPORT = {"width": 800, "height": 1200}  # a reading pane
+QUIET_S = 0.05  # no new request for this long after load (or after switching to print) = done
+QUIET_MAX_S = 2.0
+CSP = "script-src 'none'; object-src 'none'; base-uri 'none'"
+DOM_JS = files("pixelaudit").joinpath("js/mail_dom.js").read_text(encoding="utf-8")
+_CID = re.compile(r"""(?i)(?<=["'(=\s])cid:([^"')\s>]+)""")
+
+
+@dataclass(frozen=True, slots=True)
+class MailRequest:
+    """One request the rendered mail made (in safe mode: answered locally, never sent)."""
+
+    url: str
+    resource_type: str
+    media: str  # "screen" | "print": the medium that triggered it
+    time_ms: float
+    answered: str  # "stub" | "cid" | "live"
+    status: int | None = None
+    content_type: str | None = None
+    bytes: int | None = None
+    width: int | None = None  # decoded image size (live mode)
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MailImage:
+    """An image as the mail draws it: an <img> or a CSS background, with its declared and drawn size."""
+
+    url: str
+    tag: str  # "img" | "background" | "input" | "video-poster"
+    media: str
+    width_attr: str | None
+    height_attr: str | None
+    drawn_width: float
+    drawn_height: float
+    hidden: str | None  # why it cannot be seen (display:none, visibility, opacity, clipped, off-screen), or None
+    alt: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MailLink:
+    """A link in the mail: where it points and what the reader sees."""
+
+    href: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """What rendering one mail recorded; `error` says why it stopped early (what came before is kept)."""
+
+    requests: tuple[MailRequest, ...]
+    images: tuple[MailImage, ...]
+    links: tuple[MailLink, ...]
+    screenshot: bytes | None
+    live: bool
+    error: str | None = None
+
+
+@lru_cache(maxsize=1)
+def stub_gif() -> bytes:
+    """A transparent GIF of STUB_SIZE: the stand-in for every remote image in safe mode."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("P", STUB_SIZE, 0).save(out, format="GIF", transparency=0)
+    return out.getvalue()
+
+
+def cid_url(content_id: str) -> str:
+    """The local URL a `cid:` reference is served from."""
+    return f"{CID_ORIGIN}/{quote(content_id, safe='')}"
+
+
+def rewrite_cids(html: str) -> str:
+    """Point `cid:` references at CID_ORIGIN (Chromium cannot load cid: URLs itself)."""
+    return _CID.sub(lambda m: cid_url(unquote(m.group(1)).strip("<>")), html)
+
+
+class _Recorder:
+    """The context's route handler: answers every request locally (or lets it through, live) and records it."""
+
+    def __init__(self, mail: Mail, live: bool, clock) -> None:
+        self.mail, self.live, self.clock = mail, live, clock
+        self.html = rewrite_cids(mail.html).encode("utf-8")
+        self.cids = {cid_url(k): v for k, v in mail.cid_map.items()}
+        self.media = "screen"
+        self.requests: list[MailRequest] = []
+        self.pending: dict = {}  # live mode: Playwright request -> its record, until the response
+
+    async def handle(self, route) -> None:
+        request, url = route.request, route.request.url
+        if url.startswith(MAIL_ORIGIN):
+            await route.fulfill(status=200, body=self.html, headers={
+                "content-type": "text/html; charset=utf-8", "content-security-policy": CSP})
+            return
+        kind, at = request.resource_type, self.clock()
+        if url in self.cids:
+            mime, data = self.cids[url]
+            self.requests.append(MailRequest(url, kind, self.media, at, "cid", 200, mime, len(data)))
+            await route.fulfill(status=200, body=data, headers={"content-type": mime})
+            return
+        if url.startswith(CID_ORIGIN):  # a cid: the message does not carry
+            self.requests.append(MailRequest(url, kind, self.media, at, "cid", 404))
+            await route.fulfill(status=404, body=b"")
+            return
+        if self.live and urlsplit(url).scheme in ("http", "https"):
+            # through the browser's own network stack (its --host-resolver-rules, its redirects)
+            if request.redirected_from is None:  # a redirect hop belongs to its first request
+                self.pending[request] = MailRequest(url, kind, self.media, at, "live")
+            await route.continue_()
+            return
+        if kind == "image":
+            body, mime = stub_gif(), "image/gif"
+        else:
+            body, mime = b"", "text/css" if kind == "stylesheet" else "application/octet-stream"
+        self.requests.append(MailRequest(url, kind, self.media, at, "stub", None, None, None))
+        await route.fulfill(status=200, body=body, headers={"content-type": mime})
+
+    async def on_response(self, response) -> None:
+        """Live mode: the answer to a request let through (after its redirects), with the image's size."""
+        request = response.request
+        while request.redirected_from is not None:
+            request = request.redirected_from
+        sent = self.pending.pop(request, None)
+        if sent is None:
+            return
+        try:
+            body = await response.body()
+        except Exception:  # no body (a redirect loop, an aborted load)
+            body = b""
+        mime = response.headers.get("content-type")
+        image = decode_image(body, mime) if sent.resource_type == "image" and body else None
+        self.requests.append(replace(sent, status=response.status, content_type=mime, bytes=len(body),
+                                     width=image.width if image else None, height=image.height if image else None))
+
+    async def quiet(self) -> None:
+        """Wait until no request has arrived for QUIET_S (live: and none is waiting for its answer)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + QUIET_MAX_S
+        while loop.time() < deadline:
+            seen = len(self.requests) + len(self.pending)
+            await asyncio.sleep(QUIET_S)
+            if len(self.requests) + len(self.pending) == seen and not (self.live and self.pending):
+                return
+
+    def finish(self) -> tuple[MailRequest, ...]:
+        """Every request, in the order made; live requests never answered keep a null status."""
+        return tuple(sorted([*self.requests, *self.pending.values()], key=lambda r: r.time_ms))
+
+
+async def render_mail(browser, mail: Mail, *, live: bool = False, timeout: float = 15.0,
+                      screenshot: bool = True) -> Rendering:
+    """Open `mail` in a fresh context of `browser`; never raises for the mail's own faults."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    recorder = _Recorder(mail, live, lambda: round((loop.time() - start) * 1000, 1))
+    context = await browser.new_context(java_script_enabled=False, viewport=VIEWPORT, service_workers="block")
+    images: list[MailImage] = []
+    links: list[MailLink] = []
+    shot, error = None, None
+    try:
+        await context.route("**/*", recorder.handle)
+        if live:
+            context.on("response", recorder.on_response)
+        page = await context.new_page()
+        async with asyncio.timeout(timeout):
+            await page.goto(f"{MAIL_ORIGIN}/{quote(mail.id, safe='')}", wait_until="load")
+            await recorder.quiet()
+            screen = await page.evaluate(DOM_JS)
+            if screenshot:
+                shot = await page.screenshot(full_page=True, type="png")
+            recorder.media = "print"
+            await page.emulate_media(media="print")
+            await page.evaluate("() => document.body && document.body.offsetHeight")  # restyle now
+            await recorder.quiet()
+            printed = await page.evaluate(DOM_JS)
+        images = [_image(i, "screen") for i in screen["images"]]
+        seen = {(i.url, i.tag) for i in images}
+        images += [_image(i, "print") for i in printed["images"] if (i["url"], i["tag"]) not in seen]
+        links = [MailLink(a["href"], a["text"]) for a in screen["links"]]
+    except TimeoutError:
+        error = f"rendering timed out after {timeout:g} s"
+    except Exception as exc:  # the browser died or the page could not be shown
+        error = f"rendering failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
+    finally:
+        await context.close()
+    return Rendering(recorder.finish(), tuple(images), tuple(links), shot, live, error)
+
+
+def _image(data: dict, media: str) -> MailImage:
+    return MailImage(data["url"], data["tag"], media, data.get("widthAttr"), data.get("heightAttr"),
+                     float(data["width"]), float(data["height"]), data.get("hidden"), data.get("alt"))
+
+
+async def follow_links(browser, hrefs: list[str], *, timeout: float = 10.0) -> dict[str, str]:
+    """Live mode: where each link really lands, by opening it with scripts off (this counts as a click)."""
+    context = await browser.new_context(java_script_enabled=False, service_workers="block")
+    finals: dict[str, str] = {}
+    try:
+        page = await context.new_page()
+        for href in hrefs:
+            try:
+                response = await page.goto(href, wait_until="commit", timeout=timeout * 1000)
+                finals[href] = response.url if response is not None else page.url
+            except Exception:  # noqa: S112 - an unreachable link keeps no destination
+                continue
+    finally:
+        await context.close()
+    return finals

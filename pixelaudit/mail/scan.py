@@ -1,0 +1,144 @@
+"""Scan e-mails: read → render → analyse → write, one message at a time, so memory stays flat.
+
+One Chromium serves the whole batch (a fresh context per message); a browser that dies is relaunched and
+the message in flight is reported as failed. Every message's findings.json (and report) is written as
+soon as it is judged; a batch also gets an index (findings.json with every finding naming its mail), a
+summary report and CSV. A message that cannot be read or rendered is listed with its error; the batch
+goes on. Safe mode maps every hostname to nowhere as a second wall behind the request interception.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pixelaudit.browser import QUIET_ARGS, ChromiumInfo, find_chromium
+from pixelaudit.config import host_resolver_rules
+from pixelaudit.mail.analyse import analyse
+from pixelaudit.mail.model import Mail, MailError
+from pixelaudit.mail.parse import read_mail
+from pixelaudit.mail.render import follow_links, render_mail
+from pixelaudit.mail.result import batch_index, error_row, mail_to_dict, summary_row
+from pixelaudit.rules import RuleSet
+
+__all__ = ["MailConfig", "is_single_mail", "scan_mail"]
+
+SINGLE_SUFFIXES = (".eml", ".html", ".htm")
+MAX_FOLLOWED_LINKS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class MailConfig:
+    """What a mail scan needs, frozen (the CLI builds it from flags)."""
+
+    path: Path
+    out_dir: Path
+    live: bool = False
+    identities: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ("json", "html")
+    timeout: float = 15.0
+    resolve: tuple = ()  # config.Resolve mappings (used by --live; safe mode resolves nothing)
+    screenshots: bool = True
+    options: dict = field(default_factory=dict)
+
+
+def is_single_mail(path: Path) -> bool:
+    """A lone message file: its outputs go straight into the output folder (no batch layout)."""
+    return path.is_file() and path.suffix.lower() in SINGLE_SUFFIXES
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")[:60] or "mail"
+
+
+def _launch_args(config: MailConfig) -> list[str]:
+    rules = host_resolver_rules(config.resolve) if config.live else "MAP * ~NOTFOUND"
+    return [*QUIET_ARGS, f"--host-resolver-rules={rules}"] if rules else list(QUIET_ARGS)
+
+
+class _Browser:
+    """The batch's Chromium, relaunched when it dies."""
+
+    def __init__(self, playwright, chromium: ChromiumInfo, args: list[str]) -> None:
+        self.playwright, self.chromium, self.args, self.browser = playwright, chromium, args, None
+
+    async def get(self):
+        if self.browser is None or not self.browser.is_connected():
+            self.browser = await self.playwright.chromium.launch(executable_path=self.chromium.path,
+                                                                 headless=True, args=self.args)
+        return self.browser
+
+
+async def scan_mail(config: MailConfig, rules: RuleSet, *, rules_info: dict,
+                    write: Callable[[dict, Path, bytes | None], list[Path]],
+                    chromium: ChromiumInfo | None = None, progress=None) -> tuple[dict, list[Path]]:
+    """Scan every message under `config.path`; returns (the findings.json written at the top, files written).
+
+    `write(data, out_dir, screenshot)` writes one findings.json and its reports (the caller's formats).
+    """
+    from playwright.async_api import async_playwright
+
+    chromium = chromium or find_chromium()
+    browser_info = {"name": "chromium", "version": chromium.version, "executable": chromium.path}
+    single = is_single_mail(config.path)
+    started = datetime.now(UTC)
+    rows: list[dict] = []
+    findings: list[dict] = []
+    errors: list[dict] = []
+    written: list[Path] = []
+    last: dict | None = None
+    async with async_playwright() as playwright:
+        browsers = _Browser(playwright, chromium, _launch_args(config))
+        try:
+            for n, item in enumerate(read_mail(str(config.path)), 1):
+                if isinstance(item, MailError):
+                    rows.append(error_row(item))
+                    errors.append({"code": item.code, "message": f"{item.id}: {item.message}", "fatal": False,
+                                   "mail": item.id})
+                    continue
+                if progress is not None:
+                    progress(f"rendering {item.id}")
+                out_dir = config.out_dir if single else \
+                    config.out_dir / "messages" / f"{n:04d}-{_slug(Path(item.id).name)}"
+                data, shot = await _one(item, config, rules, rules_info, browsers, browser_info)
+                written += write(data, out_dir, shot)
+                rows.append({**summary_row(data),
+                             "dir": None if single else str(out_dir.relative_to(config.out_dir))})
+                findings += [finding_dict_from(f, item.id) for f in data["findings"]]
+                errors += [{**e, "mail": item.id} for e in data["errors"]]
+                last = data
+        finally:
+            if browsers.browser is not None:
+                await browsers.browser.close()
+    if single and last is not None and not errors:
+        return last, written
+    index = batch_index(str(config.path), rows, findings, errors, started_at=started,
+                        finished_at=datetime.now(UTC), browser=browser_info, rules_info=rules_info,
+                        options=config.options)
+    written += write(index, config.out_dir, None)
+    return index, written
+
+
+def finding_dict_from(finding: dict, mail_id: str) -> dict:
+    """A message's finding as the batch index lists it (naming its mail)."""
+    return {**finding, "mail": mail_id}
+
+
+async def _one(mail: Mail, config: MailConfig, rules: RuleSet, rules_info: dict, browsers: _Browser,
+               browser_info: dict) -> tuple[dict, bytes | None]:
+    started = datetime.now(UTC)
+    rendering = await render_mail(await browsers.get(), mail, live=config.live, timeout=config.timeout,
+                                  screenshot=config.screenshots)
+    finals = {}
+    if config.live and rendering.error is None:
+        hrefs = [x.href for x in rendering.links if x.href.startswith(("http://", "https://"))]
+        finals = await follow_links(await browsers.get(), list(dict.fromkeys(hrefs))[:MAX_FOLLOWED_LINKS])
+    analysis = analyse(mail, rendering, rules, identities=config.identities, finals=finals)
+    shot = rendering.screenshot
+    data = mail_to_dict(analysis, started_at=started, finished_at=datetime.now(UTC), browser=browser_info,
+                        rules_info=rules_info, options=config.options, screenshot="mail.png" if shot else None)
+    return data, shot
+
