@@ -35,11 +35,32 @@
     const bg = getComputedStyle(el).backgroundImage;
     if (bg && bg !== "none") for (const m of bg.matchAll(URL_RE)) add(m[2], "background", el);
   }
+  // Every url() in the mail's style sheets, with its selector and media: CSS trackers that load only when
+  // a condition holds (printing, a forwarding client's markup) never load here, but they are in the CSS.
+  const cssUrls = [];
+  const PROPS = ["background-image", "background", "list-style-image", "border-image-source", "content"];
+  const walk = (rules, media) => {
+    for (const rule of rules) {
+      if (rule.cssRules) walk(rule.cssRules, rule.media ? rule.media.mediaText : media);
+      if (!rule.style) continue;
+      for (const prop of PROPS) {
+        for (const m of rule.style.getPropertyValue(prop).matchAll(URL_RE)) {
+          const url = new URL(m[2], document.baseURI).href;
+          if (!cssUrls.some((c) => c.url === url && c.selector === rule.selectorText)) {
+            cssUrls.push({ url, selector: rule.selectorText || "", media: media || "" });
+          }
+        }
+      }
+    }
+  };
+  for (const sheet of document.styleSheets) {
+    try { walk(sheet.cssRules, sheet.media ? sheet.media.mediaText : ""); } catch (e) { /* cross-origin sheet */ }
+  }
   const links = [];
   for (const a of document.querySelectorAll("a[href], area[href]")) {
     const text = (a.innerText || a.getAttribute("alt") || a.querySelector("img[alt]")?.alt || "")
       .replace(/\s+/g, " ").trim().slice(0, 200);
     links.push({ href: a.href, text });
   }
-  return { images, links };
+  return { images, links, cssUrls };
 }

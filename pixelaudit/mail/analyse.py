@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pixelaudit.mail.detect import ClickLink, OpenPixel, RemoteContent, click_links, open_pixels, remote_content
+from pixelaudit.mail.detect import (
+    ClickLink,
+    OpenPixel,
+    RemoteContent,
+    click_links,
+    css_pixels,
+    open_pixels,
+    remote_content,
+)
 from pixelaudit.mail.leaks import IdentityForm, Leak, RecipientToken, find_leaks, identity_forms, per_recipient_ids
 from pixelaudit.mail.model import Mail
 from pixelaudit.mail.platform import PlatformHint, name_platform
@@ -78,6 +86,7 @@ def analyse(mail: Mail, rendering: Rendering, rules: RuleSet, *, identities: tup
     sites = sender_sites(mail)
     by_headers = name_platform(mail.headers, [])
     pixels = open_pixels(rendering.images, rendering.requests, rules, sites, by_headers)
+    pixels += css_pixels(rendering.css_urls, rendering.images, rules, sites, by_headers)
     clicks = click_links(rendering.links, rules, sites, by_headers, finals)
     remote = remote_content(rendering.requests, pixels, sites)
     who = identities or mail.headers.recipients

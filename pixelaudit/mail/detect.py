@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from pixelaudit.mail.render import CID_ORIGIN, STUB_SIZE, MailImage, MailLink, MailRequest
+from pixelaudit.mail.render import CID_ORIGIN, STUB_SIZE, CssUrl, MailImage, MailLink, MailRequest
 from pixelaudit.parties import party_of
 from pixelaudit.rules import RuleSet
 
-__all__ = ["ClickLink", "OpenPixel", "RemoteContent", "click_links", "open_pixels", "remote_content"]
+__all__ = ["ClickLink", "OpenPixel", "RemoteContent", "click_links", "css_pixels", "open_pixels", "remote_content"]
 
 TINY = 2  # px
 _TOKEN = re.compile(r"[A-Za-z0-9_=%.-]{16,}")
@@ -135,6 +136,32 @@ def open_pixels(images: tuple[MailImage, ...], requests: tuple[MailRequest, ...]
     return tuple(out.values())
 
 
+def css_pixels(css_urls: tuple[CssUrl, ...], images: tuple[MailImage, ...], rules: RuleSet,
+               sender_sites: frozenset[str], platform=None) -> tuple[OpenPixel, ...]:
+    """CSS backgrounds that never loaded here (their selector or media did not apply) but would report the
+    reader when they do: a platform's tracking URL, or a URL that carries data. One per URL."""
+    drawn = {image.url for image in images}
+    out: dict[str, list] = {}
+    for css in css_urls:
+        if css.url in drawn or not css.url.startswith("http"):
+            continue
+        match = _platform_match(rules, css.url, "open", platform, sender_sites)
+        if match is None and not carries_data(css.url):
+            continue
+        when = "printed" if "print" in css.media else "forwarded or shown by a client whose markup matches"
+        reason = f"CSS background of {css.selector!r}" + (f" under @media {css.media}" if css.media else "") \
+            + f": loads only when the mail is {when}"
+        out.setdefault(css.url, [match]).append(reason)
+    pixels = []
+    for url, (match, *reasons) in out.items():
+        party = party_of(url, sender_sites)
+        media = "print" if any("printed" in r for r in reasons) else "conditional"
+        pixels.append(OpenPixel(url, party.host, party.site, party.party, "css", media,
+                                tuple(([match[2]] if match else []) + reasons),
+                                match[0] if match else None, match[1] if match else None))
+    return tuple(pixels)
+
+
 def wrapped_url(href: str) -> str | None:
     """The destination a redirect link carries: a query value or path part that is itself a URL."""
     parts = urlsplit(href)
@@ -151,16 +178,38 @@ def wrapped_url(href: str) -> str | None:
     return None
 
 
+def _is_url(text: str) -> bool:
+    return text.lower().startswith(("http://", "https://"))
+
+
 def _as_url(value: str, *, plain: bool = True) -> str | None:
+    """A URL in a value: plain, percent-encoded, or base64 of a URL or of JSON holding one (Mandrill's p=)."""
     text = unquote(value).strip()
-    if plain and text.lower().startswith(("http://", "https://")):
+    if plain and _is_url(text):
         return text
     try:
         padded = text + "=" * (-len(text) % 4)
         decoded = base64.urlsafe_b64decode(padded.replace("+", "-").replace("/", "_")).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
-    return decoded if decoded.lower().startswith(("http://", "https://")) else None
+    return decoded if _is_url(decoded) else _json_url(decoded)
+
+
+def _json_url(text: str, depth: int = 0) -> str | None:
+    """The first URL value in a JSON text ("url" keys first), looking into JSON encoded inside strings."""
+    if depth > 3 or not text.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    values = list(data.values()) if isinstance(data, dict) else data if isinstance(data, list) else []
+    if isinstance(data, dict) and isinstance(data.get("url"), str) and _is_url(data["url"]):
+        return data["url"]
+    for value in values:
+        if isinstance(value, str) and (_is_url(value) or (found := _json_url(value, depth + 1))):
+            return value if _is_url(value) else found
+    return None
 
 
 def click_links(links: tuple[MailLink, ...], rules: RuleSet, sender_sites: frozenset[str],
@@ -175,13 +224,20 @@ def click_links(links: tuple[MailLink, ...], rules: RuleSet, sender_sites: froze
         final = wrapped_url(link.href) or _moved((finals or {}).get(link.href), link.href)
         if match is None and final is None:
             continue
-        if match is None and party_of(final, frozenset()).site == party_of(link.href, frozenset()).site:
-            continue  # a same-site jump (e.g. a login return URL), not a third party's redirect
+        if match is None and party_of(final, frozenset()).site == party_of(link.href, frozenset()).site \
+                and not _tagged(link.href, final):
+            continue  # a same-site jump (e.g. a login return URL) that says nothing about the reader
         party = party_of(link.href, sender_sites)
         vendor, rule_id, reason = match or (None, None, "redirect that carries the destination")
         out[link.href] = ClickLink(link.href, link.text, party.host, party.site, party.party, reason,
                                    vendor, rule_id, final)
     return tuple(out.values())
+
+
+def _tagged(href: str, final: str) -> bool:
+    """Does a redirect link carry a token besides its destination (a per-send or per-reader id)?"""
+    return any(_TOKEN.fullmatch(value) and unquote(value) != final
+               for _, value in parse_qsl(urlsplit(href).query, keep_blank_values=True))
 
 
 def _moved(final: str | None, href: str) -> str | None:

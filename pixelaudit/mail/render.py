@@ -23,10 +23,11 @@ from urllib.parse import quote, unquote, urlsplit
 from pixelaudit.imagesize import decode_image
 from pixelaudit.mail.model import Mail
 
-__all__ = ["MAIL_ORIGIN", "STUB_SIZE", "MailImage", "MailLink", "MailRequest", "Rendering", "render_mail"]
+__all__ = ["MAIL_ORIGIN", "STUB_SIZE", "CssUrl", "MailImage", "MailLink", "MailRequest", "Rendering", "render_mail"]
 
-MAIL_ORIGIN = "https://mail.pixelaudit.invalid"  # .invalid never resolves (RFC 2606)
-CID_ORIGIN = "https://cid.pixelaudit.invalid"
+# http, as a mail client shows mail: an https page would upgrade the mail's http:// images (mixed content)
+MAIL_ORIGIN = "http://mail.pixelaudit.invalid"  # .invalid never resolves (RFC 2606)
+CID_ORIGIN = "http://cid.pixelaudit.invalid"
 STUB_SIZE = (97, 61)
 VIEWPORT = {"width": 800, "height": 1200}  # a reading pane
 QUIET_S = 0.05  # no new request for this long after load (or after switching to print) = done
@@ -76,6 +77,15 @@ class MailLink:
 
 
 @dataclass(frozen=True, slots=True)
+class CssUrl:
+    """A url() in the mail's style sheets: loaded only where `selector` matches under `media`."""
+
+    url: str
+    selector: str
+    media: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rendering:
     """What rendering one mail recorded; `error` says why it stopped early (what came before is kept)."""
 
@@ -85,6 +95,7 @@ class Rendering:
     screenshot: bytes | None
     live: bool
     error: str | None = None
+    css_urls: tuple[CssUrl, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -188,6 +199,7 @@ async def render_mail(browser, mail: Mail, *, live: bool = False, timeout: float
     context = await browser.new_context(java_script_enabled=False, viewport=VIEWPORT, service_workers="block")
     images: list[MailImage] = []
     links: list[MailLink] = []
+    css: list[CssUrl] = []
     shot, error = None, None
     try:
         await context.route("**/*", recorder.handle)
@@ -209,13 +221,14 @@ async def render_mail(browser, mail: Mail, *, live: bool = False, timeout: float
         seen = {(i.url, i.tag) for i in images}
         images += [_image(i, "print") for i in printed["images"] if (i["url"], i["tag"]) not in seen]
         links = [MailLink(a["href"], a["text"]) for a in screen["links"]]
+        css = [CssUrl(c["url"], c["selector"], c["media"]) for c in screen["cssUrls"]]
     except TimeoutError:
         error = f"rendering timed out after {timeout:g} s"
     except Exception as exc:  # the browser died or the page could not be shown
         error = f"rendering failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
     finally:
         await context.close()
-    return Rendering(recorder.finish(), tuple(images), tuple(links), shot, live, error)
+    return Rendering(recorder.finish(), tuple(images), tuple(links), shot, live, error, tuple(css))
 
 
 def _image(data: dict, media: str) -> MailImage:

@@ -125,7 +125,8 @@ def error_row(error: MailError) -> dict:
     """A mail that could not be read, as a batch line."""
     return {"mail": error.id, "subject": None, "from": None, "platform": None, "pixels": None,
             "click_tracking": None, "third_party_remote": None, "leaks": None, "leak_forms": [], "high": None,
-            "medium": None, "low": None, "complete": False, "error": f"{error.code}: {error.message}"}
+            "medium": None, "low": None, "complete": False, "error": f"{error.code}: {error.message}",
+            "dir": None}
 
 
 def batch_index(target: str, rows: list[dict], findings: list[dict], errors: list[dict], *,

@@ -14,13 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pixelaudit.browser import QUIET_ARGS, ChromiumInfo, find_chromium
 from pixelaudit.config import host_resolver_rules
 from pixelaudit.mail.analyse import analyse
 from pixelaudit.mail.model import Mail, MailError
 from pixelaudit.mail.parse import read_mail
-from pixelaudit.mail.render import follow_links, render_mail
+from pixelaudit.mail.render import CID_ORIGIN, MAIL_ORIGIN, follow_links, render_mail
 from pixelaudit.mail.result import batch_index, error_row, mail_to_dict, summary_row
 from pixelaudit.rules import RuleSet
 
@@ -40,7 +41,7 @@ class MailConfig:
     identities: tuple[str, ...] = ()
     formats: tuple[str, ...] = ("json", "html")
     timeout: float = 15.0
-    resolve: tuple = ()  # config.Resolve mappings (used by --live; safe mode resolves nothing)
+    resolve: tuple = ()  # config.HostMapping records (--resolve); safe mode's default maps every host to nowhere
     screenshots: bool = True
     options: dict = field(default_factory=dict)
 
@@ -55,8 +56,11 @@ def _slug(text: str) -> str:
 
 
 def _launch_args(config: MailConfig) -> list[str]:
-    rules = host_resolver_rules(config.resolve) if config.live else "MAP * ~NOTFOUND"
-    return [*QUIET_ARGS, f"--host-resolver-rules={rules}"] if rules else list(QUIET_ARGS)
+    """The user's --resolve mappings; without them, safe mode maps every host to nowhere. Our own
+    (intercepted) origins never resolve: Chromium preconnects to a navigation's origin by itself."""
+    rules = host_resolver_rules(config.resolve) or (None if config.live else "MAP * ~NOTFOUND")
+    own = ", ".join(f"MAP {urlsplit(origin).hostname} ~NOTFOUND" for origin in (MAIL_ORIGIN, CID_ORIGIN))
+    return [*QUIET_ARGS, f"--host-resolver-rules={own}" + (f", {rules}" if rules else "")]
 
 
 class _Browser:
