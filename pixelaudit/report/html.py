@@ -30,8 +30,17 @@ def write(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
     """Write ``report.html`` for a findings.json dict into out_dir; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "report.html"
-    path.write_text(render(result, out_dir), encoding="utf-8")
+    path.write_text(_render_any(result, out_dir), encoding="utf-8")
     return [path]
+
+
+def _render_any(result: dict, out_dir: pathlib.Path) -> str:
+    """E-mails (`kind: "email"`, a batch index when `batch`) have their own pages; everything else is a site."""
+    if result.get("kind") == "email":
+        from pixelaudit.report import html_email  # here: html_email builds on this module
+
+        return (html_email.render_batch if result.get("batch") else html_email.render_email)(result, out_dir)
+    return render(result, out_dir)
 
 
 def render(result: dict, out_dir: pathlib.Path | None = None) -> str:
