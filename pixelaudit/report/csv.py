@@ -35,6 +35,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def write(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
     """Write ``requests.csv``, ``cookies.csv`` and ``findings.csv`` into out_dir; return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    if result.get("kind") == "email":
+        return write_email(result, out_dir)
     tables: tuple[tuple[str, str, tuple[str, ...], Callable[[dict], dict]], ...] = (
         ("requests.csv", "requests", REQUEST_COLUMNS, flatten_request),
         ("cookies.csv", "cookies", COOKIE_COLUMNS, flatten_cookie),
@@ -94,3 +96,33 @@ def neutralise(value: Any) -> Any:
 def _tracker_columns(tracker: dict | None) -> dict:
     tracker = tracker or {}
     return {column: tracker.get(column.removeprefix("tracker.")) for column in TRACKER_COLUMNS}
+
+
+# E-mail (findings.json `kind: "email"`): a batch index gives a row per message, one mail its trackers.
+EMAIL_SUMMARY_COLUMNS = ("mail", "subject", "from", "platform", "pixels", "click_tracking", "third_party_remote",
+                         "leaks", "leak_forms", "high", "medium", "low", "complete", "error")
+EMAIL_PIXEL_COLUMNS = ("url", "host", "site", "party", "vendor", "rule", "tag", "media", "reasons")
+EMAIL_LINK_COLUMNS = ("text", "href", "host", "site", "party", "vendor", "rule", "reason", "final_url")
+
+
+def write_email(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
+    """A batch: ``summary.csv`` (a row per message) and ``findings.csv`` (with each finding's mail); one mail:
+    ``pixels.csv``, ``links.csv`` (click-tracking links) and ``findings.csv``. Returns the files written."""
+    def joined(key: str, sep: str) -> Callable[[dict], dict]:
+        return lambda record: {**record, key: sep.join(record.get(key) or []) or None}
+
+    tables: tuple[tuple[str, str, tuple[str, ...], Callable[[dict], dict]], ...] = (
+        ("summary.csv", "messages", EMAIL_SUMMARY_COLUMNS, joined("leak_forms", ";")),
+        ("findings.csv", "findings", ("mail", *FINDING_COLUMNS), flatten_finding),
+    ) if result.get("batch") else (
+        ("pixels.csv", "pixels", EMAIL_PIXEL_COLUMNS, joined("reasons", "; ")),
+        ("links.csv", "click_tracking", EMAIL_LINK_COLUMNS, dict),
+        ("findings.csv", "findings", FINDING_COLUMNS, flatten_finding),
+    )
+    written = []
+    for filename, key, columns, flatten in tables:
+        path = out_dir / filename
+        frame(result.get(key) or [], columns, flatten).to_csv(
+            path, index=False, encoding="utf-8-sig", lineterminator="\n", na_rep="")  # as write() above
+        written.append(path)
+    return written

@@ -4,12 +4,14 @@ rendering) and the e-mail CSVs (columns, rows, formula guard), from small findin
 from __future__ import annotations
 
 import base64
+import csv
 import html as htmllib
 import re
 
 import pytest
 from markupsafe import escape
 
+from pixelaudit.report import csv as csv_report
 from pixelaudit.report import html, html_email
 
 HOSTILE_SUBJECT = "<script>alert('subject')</script> Spring sale"
@@ -270,3 +272,59 @@ def test_batch_totals_platforms_types_errors(batch_page):
                                         ["pii-leak", "1", "0", "0", "0", "1"]]
     assert rows(batch_page, "errors") == [["in/bad.eml", "not-mime", "in/bad.eml: not an e-mail message", "no"]]
     assert "Batch incomplete" in batch_page
+
+
+def read_csv(path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        return list(csv.reader(file))
+
+
+def test_batch_csv_summary_and_findings(tmp_path):
+    written = csv_report.write(batch(), tmp_path)
+
+    assert written == [tmp_path / "summary.csv", tmp_path / "findings.csv"]
+    assert read_csv(tmp_path / "summary.csv") == [
+        ["mail", "subject", "from", "platform", "pixels", "click_tracking", "third_party_remote", "leaks",
+         "leak_forms", "high", "medium", "low", "complete", "error"],
+        ["in/a.eml", HOSTILE_SUBJECT, "news@shop.example", "Mailchimp", "1", "3", "2", "1", "md5;sha256", "2", "1",
+         "0", "True", ""],
+        ["in/box.mbox#2", "Receipt", "", "", "0", "0", "0", "0", "", "0", "0", "0", "True", ""],
+        ["in/bad.eml", "", "", "", "", "", "", "", "", "", "", "", "False", "not-mime: not an e-mail message"],
+        ["in/c.eml", "Hi", "", "Mailchimp", "2", "0", "0", "0", "", "0", "0", "1", "True", ""],
+    ]
+    assert read_csv(tmp_path / "findings.csv") == [
+        ["mail", "type", "severity", "scenario", "site", "host", "vendor", "url", "message", "evidence"],
+        ["in/a.eml", "email-open-pixel", "high", "open", "esp.example", "t.esp.example", "Mailchimp", "'-1+1",
+         "'=HYPERLINK(\"x\")", '{"count":1,"pixel_index":0}'],
+        ["in/c.eml", "email-open-pixel", "medium", "", "", "", "", "u", "m", ""],
+        ["in/a.eml", "pii-leak", "high", "", "", "", "", "u", "m", ""],
+    ]
+
+
+def test_single_mail_csv_pixels_links_findings(tmp_path):
+    mail = one_mail()
+    mail["click_tracking"][0]["text"] = "@SUM(1+1)"
+    written = csv_report.write(mail, tmp_path)
+
+    assert written == [tmp_path / "pixels.csv", tmp_path / "links.csv", tmp_path / "findings.csv"]
+    assert read_csv(tmp_path / "pixels.csv") == [
+        ["url", "host", "site", "party", "vendor", "rule", "tag", "media", "reasons"],
+        [HOSTILE_URL, "t.esp.example", "esp.example", "third", "Mailchimp", "mailchimp", "img", "screen",
+         "Mailchimp tracking URL (mailchimp); declared 1×1"],
+    ]
+    assert read_csv(tmp_path / "links.csv") == [
+        ["text", "href", "host", "site", "party", "vendor", "rule", "reason", "final_url"],
+        ["'@SUM(1+1)", "https://c.esp.example/click?id=7", "c.esp.example", "esp.example", "third", "Mailchimp",
+         "mailchimp", "Mailchimp click redirect (mailchimp)", "https://shop.example/sale"],
+    ]
+    assert [r[:3] for r in read_csv(tmp_path / "findings.csv")] == [
+        ["type", "severity", "scenario"], ["email-remote-content", "low", ""], ["email-open-pixel", "high", ""]]
+
+
+def test_empty_mail_csvs_have_headers_only(tmp_path):
+    csv_report.write({"kind": "email", "pixels": [], "click_tracking": [], "findings": []}, tmp_path / "one")
+    csv_report.write({"kind": "email", "batch": True, "messages": [], "findings": []}, tmp_path / "many")
+
+    assert read_csv(tmp_path / "one" / "links.csv") == [list(csv_report.EMAIL_LINK_COLUMNS)]
+    assert read_csv(tmp_path / "many" / "summary.csv") == [list(csv_report.EMAIL_SUMMARY_COLUMNS)]
+    assert sorted(p.name for p in (tmp_path / "many").iterdir()) == ["findings.csv", "summary.csv"]
