@@ -33,7 +33,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
-    """Write ``requests.csv``, ``cookies.csv`` and ``findings.csv`` into out_dir; return the files written."""
+    """Write ``requests.csv``, ``cookies.csv`` and ``findings.csv`` into out_dir (e-mails: `write_email`);
+    return the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     if result.get("kind") == "email":
         return write_email(result, out_dir)
