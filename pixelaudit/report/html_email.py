@@ -5,12 +5,9 @@ message, linking to its page). Same Jinja environment, filters and CSS as the si
 from __future__ import annotations
 
 import base64
-import re
 from collections import Counter
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
-
-from markupsafe import Markup
 
 from pixelaudit.report import html as site
 
@@ -32,17 +29,9 @@ def render_batch(data: dict, out_dir: Path | None = None) -> str:
     return site._environment().get_template("email_batch.html.j2").render(view=batch_view(data))
 
 
-def site_css() -> Markup:
-    """The site report's stylesheet, read from its template so both reports look alike and stay in step."""
-    env = site._environment()
-    source, _, _ = env.loader.get_source(env, "report.html.j2")
-    found = re.search(r"<style>\n?(.*?)</style>", source, re.DOTALL)
-    return Markup(found.group(1) if found else "")  # noqa: S704 - our own packaged CSS, never data
-
-
 def _common(data: dict) -> dict:
     tool, browser = data.get("tool") or {}, data.get("browser") or {}
-    return {"css": site_css(), "complete": data.get("complete") is not False, "errors": data.get("errors") or [],
+    return {"complete": data.get("complete") is not False, "errors": data.get("errors") or [],
             "severity_counts": [(s, ((data.get("summary") or {}).get("findings") or {}).get(s))
                                 for s in site.SEVERITY_ORDER],
             "tool": site._join_words(tool.get("name"), tool.get("version")),

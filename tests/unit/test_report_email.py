@@ -234,7 +234,7 @@ def test_site_report_still_renders_its_own_page(tmp_path):
     (path,) = html.write(site, tmp_path)
     assert path.read_text(encoding="utf-8") == html.render(site, tmp_path)
     assert "pixelaudit privacy report" in path.read_text(encoding="utf-8")
-    assert ".badge {" in html_email.site_css()  # the e-mail pages share the site report's CSS
+    assert ".badge {" in html_email.render_email(one_mail(), tmp_path)  # e-mail pages share the site CSS
 
 
 @pytest.fixture
