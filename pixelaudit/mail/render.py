@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -23,7 +24,8 @@ from urllib.parse import quote, unquote, urlsplit
 from pixelaudit.imagesize import decode_image
 from pixelaudit.mail.model import Mail
 
-__all__ = ["MAIL_ORIGIN", "STUB_SIZE", "CssUrl", "MailImage", "MailLink", "MailRequest", "Rendering", "render_mail"]
+__all__ = ["MAIL_ORIGIN", "STUB_SIZE", "CssUrl", "MailImage", "MailLink", "MailRenderer", "MailRequest", "Rendering",
+           "render_mail"]
 
 # http, as a mail client shows mail: an https page would upgrade the mail's http:// images (mixed content)
 MAIL_ORIGIN = "http://mail.pixelaudit.invalid"  # .invalid never resolves (RFC 2606)
@@ -190,45 +192,83 @@ class _Recorder:
         return tuple(sorted([*self.requests, *self.pending.values()], key=lambda r: r.time_ms))
 
 
+class MailRenderer:
+    """One page that renders mails one after another (a worker's). In safe mode the page is reused, as
+    nothing can set state from outside (scripts off, every answer ours); live mode takes a fresh context
+    per mail, so one sender's cookies never reach the next mail."""
+
+    def __init__(self, get_browser, *, live: bool = False, timeout: float = 15.0, screenshot: bool = True) -> None:
+        """`get_browser()` is awaited for a connected browser (the batch relaunches one that died)."""
+        self.get_browser, self.live, self.timeout, self.screenshot = get_browser, live, timeout, screenshot
+        self.context = self.page = self.recorder = None
+
+    async def _page(self):
+        if self.page is None or self.page.is_closed() or self.live:
+            await self.close()
+            browser = await self.get_browser()
+            self.context = await browser.new_context(java_script_enabled=False, viewport=VIEWPORT,
+                                                     service_workers="block")
+            await self.context.route("**/*", lambda route: self.recorder.handle(route))
+            if self.live:
+                self.context.on("response", lambda response: self.recorder.on_response(response))
+            self.page = await self.context.new_page()
+        return self.page
+
+    async def close(self) -> None:
+        """Close this renderer's context (it is made again on the next render)."""
+        if self.context is not None:
+            with suppress(Exception):
+                await self.context.close()
+        self.context = self.page = None
+
+    async def render(self, mail: Mail) -> Rendering:
+        """Render one mail; never raises for the mail's own faults (the error is in the Rendering)."""
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        self.recorder = recorder = _Recorder(mail, self.live, lambda: round((loop.time() - start) * 1000, 1))
+        images: list[MailImage] = []
+        links: list[MailLink] = []
+        css: list[CssUrl] = []
+        shot, error = None, None
+        try:
+            page = await self._page()
+            await page.emulate_media(media="screen")
+            async with asyncio.timeout(self.timeout):
+                await page.goto(f"{MAIL_ORIGIN}/{quote(mail.id, safe='')}", wait_until="load")
+                await recorder.quiet()
+                screen = await page.evaluate(DOM_JS)
+                if self.screenshot:
+                    shot = await page.screenshot(full_page=True, type="png")
+                recorder.media = "print"
+                await page.emulate_media(media="print")
+                await page.evaluate("() => document.body && document.body.offsetHeight")  # restyle now
+                await recorder.quiet()
+                printed = await page.evaluate(DOM_JS)
+            images = [_image(i, "screen") for i in screen["images"]]
+            seen = {(i.url, i.tag) for i in images}
+            images += [_image(i, "print") for i in printed["images"] if (i["url"], i["tag"]) not in seen]
+            links = [MailLink(a["href"], a["text"]) for a in screen["links"]]
+            css = [CssUrl(c["url"], c["selector"], c["media"]) for c in screen["cssUrls"]]
+        except TimeoutError:
+            error = f"rendering timed out after {self.timeout:g} s"
+            await self.close()  # a page that hung is not reused
+        except Exception as exc:  # the browser died or the page could not be shown
+            error = f"rendering failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
+            await self.close()
+        return Rendering(recorder.finish(), tuple(images), tuple(links), shot, self.live, error, tuple(css))
+
+
 async def render_mail(browser, mail: Mail, *, live: bool = False, timeout: float = 15.0,
                       screenshot: bool = True) -> Rendering:
-    """Open `mail` in a fresh context of `browser`; never raises for the mail's own faults."""
-    loop = asyncio.get_running_loop()
-    start = loop.time()
-    recorder = _Recorder(mail, live, lambda: round((loop.time() - start) * 1000, 1))
-    context = await browser.new_context(java_script_enabled=False, viewport=VIEWPORT, service_workers="block")
-    images: list[MailImage] = []
-    links: list[MailLink] = []
-    css: list[CssUrl] = []
-    shot, error = None, None
+    """Open `mail` in a fresh context of `browser` (a one-off MailRenderer)."""
+    async def get():
+        return browser
+
+    renderer = MailRenderer(get, live=live, timeout=timeout, screenshot=screenshot)
     try:
-        await context.route("**/*", recorder.handle)
-        if live:
-            context.on("response", recorder.on_response)
-        page = await context.new_page()
-        async with asyncio.timeout(timeout):
-            await page.goto(f"{MAIL_ORIGIN}/{quote(mail.id, safe='')}", wait_until="load")
-            await recorder.quiet()
-            screen = await page.evaluate(DOM_JS)
-            if screenshot:
-                shot = await page.screenshot(full_page=True, type="png")
-            recorder.media = "print"
-            await page.emulate_media(media="print")
-            await page.evaluate("() => document.body && document.body.offsetHeight")  # restyle now
-            await recorder.quiet()
-            printed = await page.evaluate(DOM_JS)
-        images = [_image(i, "screen") for i in screen["images"]]
-        seen = {(i.url, i.tag) for i in images}
-        images += [_image(i, "print") for i in printed["images"] if (i["url"], i["tag"]) not in seen]
-        links = [MailLink(a["href"], a["text"]) for a in screen["links"]]
-        css = [CssUrl(c["url"], c["selector"], c["media"]) for c in screen["cssUrls"]]
-    except TimeoutError:
-        error = f"rendering timed out after {timeout:g} s"
-    except Exception as exc:  # the browser died or the page could not be shown
-        error = f"rendering failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}"
+        return await renderer.render(mail)
     finally:
-        await context.close()
-    return Rendering(recorder.finish(), tuple(images), tuple(links), shot, live, error, tuple(css))
+        await renderer.close()
 
 
 def _image(data: dict, media: str) -> MailImage:

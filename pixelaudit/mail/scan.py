@@ -9,6 +9,7 @@ goes on. Safe mode maps every hostname to nowhere as a second wall behind the re
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pixelaudit.config import host_resolver_rules
 from pixelaudit.mail.analyse import analyse
 from pixelaudit.mail.model import Mail, MailError
 from pixelaudit.mail.parse import read_mail
-from pixelaudit.mail.render import CID_ORIGIN, MAIL_ORIGIN, follow_links, render_mail
+from pixelaudit.mail.render import CID_ORIGIN, MAIL_ORIGIN, MailRenderer, Rendering, follow_links
 from pixelaudit.mail.result import batch_index, error_row, mail_to_dict, summary_row
 from pixelaudit.rules import RuleSet
 
@@ -43,6 +44,7 @@ class MailConfig:
     timeout: float = 15.0
     resolve: tuple = ()  # config.HostMapping records (--resolve); safe mode's default maps every host to nowhere
     screenshots: bool = True
+    workers: int = 2  # messages rendered at once (one page each, in one browser)
     options: dict = field(default_factory=dict)
 
 
@@ -68,12 +70,14 @@ class _Browser:
 
     def __init__(self, playwright, chromium: ChromiumInfo, args: list[str]) -> None:
         self.playwright, self.chromium, self.args, self.browser = playwright, chromium, args, None
+        self.lock = asyncio.Lock()  # workers that find it dead at once relaunch it once
 
     async def get(self):
-        if self.browser is None or not self.browser.is_connected():
-            self.browser = await self.playwright.chromium.launch(executable_path=self.chromium.path,
-                                                                 headless=True, args=self.args)
-        return self.browser
+        async with self.lock:
+            if self.browser is None or not self.browser.is_connected():
+                self.browser = await self.playwright.chromium.launch(executable_path=self.chromium.path,
+                                                                     headless=True, args=self.args)
+            return self.browser
 
 
 async def scan_mail(config: MailConfig, rules: RuleSet, *, rules_info: dict,
@@ -82,6 +86,7 @@ async def scan_mail(config: MailConfig, rules: RuleSet, *, rules_info: dict,
     """Scan every message under `config.path`; returns (the findings.json written at the top, files written).
 
     `write(data, out_dir, screenshot)` writes one findings.json and its reports (the caller's formats).
+    Up to `config.workers` messages render at once; the index lists them in input order.
     """
     from playwright.async_api import async_playwright
 
@@ -89,53 +94,70 @@ async def scan_mail(config: MailConfig, rules: RuleSet, *, rules_info: dict,
     browser_info = {"name": "chromium", "version": chromium.version, "executable": chromium.path}
     single = is_single_mail(config.path)
     started = datetime.now(UTC)
-    rows: list[dict] = []
-    findings: list[dict] = []
-    errors: list[dict] = []
+    done: list[tuple[int, dict, list[dict], list[dict]]] = []  # (n, row, findings, errors): small, kept
     written: list[Path] = []
     last: dict | None = None
+
+    async def one(n: int, mail: Mail) -> None:
+        nonlocal last
+        if progress is not None:
+            progress(f"rendering {mail.id}")
+        out_dir = config.out_dir if single else config.out_dir / "messages" / f"{n:04d}-{_slug(Path(mail.id).name)}"
+        renderer = await renderers.get()
+        try:
+            data, shot = await _one(mail, config, rules, rules_info, renderer, browsers, browser_info)
+        finally:
+            renderers.put_nowait(renderer)
+        written.extend(write(data, out_dir, shot))
+        row = {**summary_row(data), "dir": None if single else str(out_dir.relative_to(config.out_dir))}
+        done.append((n, row, [{**f, "mail": mail.id} for f in data["findings"]],
+                     [{**e, "mail": mail.id} for e in data["errors"]]))
+        last = data
+
     async with async_playwright() as playwright:
         browsers = _Browser(playwright, chromium, _launch_args(config))
+        renderers: asyncio.Queue[MailRenderer] = asyncio.Queue()
+        for _ in range(config.workers):
+            renderers.put_nowait(MailRenderer(browsers.get, live=config.live, timeout=config.timeout,
+                                              screenshot=config.screenshots))
+        slots = asyncio.Semaphore(config.workers)
+        tasks: set[asyncio.Task] = set()
         try:
             for n, item in enumerate(read_mail(str(config.path)), 1):
                 if isinstance(item, MailError):
-                    rows.append(error_row(item))
-                    errors.append({"code": item.code, "message": f"{item.id}: {item.message}", "fatal": False,
-                                   "mail": item.id})
+                    done.append((n, error_row(item), [], [{"code": item.code, "message": f"{item.id}: {item.message}",
+                                                           "fatal": False, "mail": item.id}]))
                     continue
-                if progress is not None:
-                    progress(f"rendering {item.id}")
-                out_dir = config.out_dir if single else \
-                    config.out_dir / "messages" / f"{n:04d}-{_slug(Path(item.id).name)}"
-                data, shot = await _one(item, config, rules, rules_info, browsers, browser_info)
-                written += write(data, out_dir, shot)
-                rows.append({**summary_row(data),
-                             "dir": None if single else str(out_dir.relative_to(config.out_dir))})
-                findings += [finding_dict_from(f, item.id) for f in data["findings"]]
-                errors += [{**e, "mail": item.id} for e in data["errors"]]
-                last = data
+                await slots.acquire()  # at most `workers` messages in memory at once
+                task = asyncio.create_task(one(n, item))
+                task.add_done_callback(lambda _t: slots.release())
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+            await asyncio.gather(*tasks)
         finally:
+            while not renderers.empty():
+                await renderers.get_nowait().close()
             if browsers.browser is not None:
                 await browsers.browser.close()
+    done.sort(key=lambda d: d[0])
+    errors = [e for d in done for e in d[3]]
     if single and last is not None and not errors:
         return last, written
-    index = batch_index(str(config.path), rows, findings, errors, started_at=started,
-                        finished_at=datetime.now(UTC), browser=browser_info, rules_info=rules_info,
-                        options=config.options)
+    index = batch_index(str(config.path), [d[1] for d in done], [f for d in done for f in d[2]], errors,
+                        started_at=started, finished_at=datetime.now(UTC), browser=browser_info,
+                        rules_info=rules_info, options=config.options)
     written += write(index, config.out_dir, None)
     return index, written
 
 
-def finding_dict_from(finding: dict, mail_id: str) -> dict:
-    """A message's finding as the batch index lists it (naming its mail)."""
-    return {**finding, "mail": mail_id}
-
-
-async def _one(mail: Mail, config: MailConfig, rules: RuleSet, rules_info: dict, browsers: _Browser,
-               browser_info: dict) -> tuple[dict, bytes | None]:
+async def _one(mail: Mail, config: MailConfig, rules: RuleSet, rules_info: dict, renderer: MailRenderer,
+               browsers: _Browser, browser_info: dict) -> tuple[dict, bytes | None]:
     started = datetime.now(UTC)
-    rendering = await render_mail(await browsers.get(), mail, live=config.live, timeout=config.timeout,
-                                  screenshot=config.screenshots)
+    try:
+        rendering = await renderer.render(mail)
+    except Exception as exc:  # no browser could be launched for it
+        detail = (str(exc).splitlines() or [type(exc).__name__])[0]
+        rendering = Rendering((), (), (), None, config.live, f"browser failed while rendering: {detail}")
     finals = {}
     if config.live and rendering.error is None:
         hrefs = [x.href for x in rendering.links if x.href.startswith(("http://", "https://"))]
