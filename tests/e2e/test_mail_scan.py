@@ -324,3 +324,30 @@ def test_live_mode_really_fetches(chromium, tmp_path):
     data = run_scan(DATA / "mailchimp-newsletter.eml", tmp_path, chromium, sink, live=True)
     assert sink.connections > 0  # what safe mode never lets happen
     assert data["live"] is True and {r["answered"] for r in data["requests"]} == {"live"}
+
+
+def test_a_reused_page_records_every_request_again(chromium):
+    """Safe mode reuses a worker's page: no cache may hide the second rendering's requests."""
+    from playwright.async_api import async_playwright
+
+    from pixelaudit.mail.parse import read_mail
+    from pixelaudit.mail.render import MailRenderer
+
+    async def twice():
+        mail = next(iter(read_mail(DATA / "mailchimp-newsletter.eml")))
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=chromium.path)
+
+            async def get():
+                return browser
+
+            renderer = MailRenderer(get, screenshot=False)
+            runs = [await renderer.render(mail) for _ in range(2)]
+            await renderer.close()
+            await browser.close()
+            return runs
+
+    with ThreadPoolExecutor(1) as pool:
+        first, second = pool.submit(asyncio.run, twice()).result()
+    assert [r.url for r in first.requests] == [r.url for r in second.requests] and len(first.requests) == 3
+    assert first.images == second.images and first.links == second.links
