@@ -44,3 +44,4 @@ def bench(session: nox.Session) -> None:
     """Print scan wall time beside a bare Playwright load of the same page, and their ratio."""
     _install(session)
     session.run("python", "tests/bench/bench_scan.py", *session.posargs)
+    session.run("python", "tests/bench/bench_mail.py")

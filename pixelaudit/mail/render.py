@@ -32,8 +32,8 @@ MAIL_ORIGIN = "http://mail.pixelaudit.invalid"  # .invalid never resolves (RFC 2
 CID_ORIGIN = "http://cid.pixelaudit.invalid"
 STUB_SIZE = (97, 61)
 VIEWPORT = {"width": 800, "height": 1200}  # a reading pane
-QUIET_S = 0.05  # no new request for this long after load (or after switching to print) = done
-QUIET_MAX_S = 2.0
+SETTLE_MAX_S = 2.0  # at most this long for the images the page draws to be requested
+POLL_S = 0.01
 CSP = "script-src 'none'; object-src 'none'; base-uri 'none'"
 DOM_JS = files("pixelaudit").joinpath("js/mail_dom.js").read_text(encoding="utf-8")
 _CID = re.compile(r"""(?i)(?<=["'(=\s])cid:([^"')\s>]+)""")
@@ -177,15 +177,17 @@ class _Recorder:
         self.requests.append(replace(sent, status=response.status, content_type=mime, bytes=len(body),
                                      width=image.width if image else None, height=image.height if image else None))
 
-    async def quiet(self) -> None:
-        """Wait until no request has arrived for QUIET_S (live: and none is waiting for its answer)."""
+    async def settle(self, drawn: dict) -> None:
+        """Wait until every http(s) image the DOM pass `drawn` says the page shows has been requested (and,
+        live, answered): switching to print starts its images' loads after the switch returns."""
+        wanted = {i["url"] for i in drawn["images"] if i["url"].startswith(("http://", "https://"))}
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + QUIET_MAX_S
+        deadline = loop.time() + SETTLE_MAX_S
         while loop.time() < deadline:
-            seen = len(self.requests) + len(self.pending)
-            await asyncio.sleep(QUIET_S)
-            if len(self.requests) + len(self.pending) == seen and not (self.live and self.pending):
+            seen = {r.url for r in self.requests} | {r.url for r in self.pending.values()}
+            if wanted <= seen and not (self.live and self.pending):
                 return
+            await asyncio.sleep(POLL_S)
 
     def finish(self) -> tuple[MailRequest, ...]:
         """Every request, in the order made; live requests never answered keep a null status."""
@@ -235,15 +237,14 @@ class MailRenderer:
             await page.emulate_media(media="screen")
             async with asyncio.timeout(self.timeout):
                 await page.goto(f"{MAIL_ORIGIN}/{quote(mail.id, safe='')}", wait_until="load")
-                await recorder.quiet()
                 screen = await page.evaluate(DOM_JS)
+                await recorder.settle(screen)
                 if self.screenshot:
                     shot = await page.screenshot(full_page=True, type="png")
                 recorder.media = "print"
                 await page.emulate_media(media="print")
-                await page.evaluate("() => document.body && document.body.offsetHeight")  # restyle now
-                await recorder.quiet()
-                printed = await page.evaluate(DOM_JS)
+                printed = await page.evaluate(DOM_JS)  # print styles apply: their images start loading
+                await recorder.settle(printed)
             images = [_image(i, "screen") for i in screen["images"]]
             seen = {(i.url, i.tag) for i in images}
             images += [_image(i, "print") for i in printed["images"] if (i["url"], i["tag"]) not in seen]

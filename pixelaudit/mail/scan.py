@@ -10,6 +10,7 @@ goes on. Safe mode maps every hostname to nowhere as a second wall behind the re
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,7 +45,9 @@ class MailConfig:
     timeout: float = 15.0
     resolve: tuple = ()  # config.HostMapping records (--resolve); safe mode's default maps every host to nowhere
     screenshots: bool = True
-    workers: int = 2  # messages rendered at once (one page each, in one browser)
+    # messages rendered at once (a page each, one browser); the browser is the bottleneck, so one per two
+    # cores (measured on 2 cores, 100 mails: 1 worker 10.6/s, 2 workers 8.4/s, 4 workers 7.7/s)
+    workers: int = field(default_factory=lambda: max(1, (os.cpu_count() or 2) // 2))
     options: dict = field(default_factory=dict)
 
 
