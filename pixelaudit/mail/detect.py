@@ -27,6 +27,7 @@ __all__ = ["ClickLink", "OpenPixel", "RemoteContent", "click_links", "css_pixels
 TINY = 2  # px
 _TOKEN = re.compile(r"[A-Za-z0-9_=%.-]{16,}")
 _URL_IN = re.compile(r"https?(?::|%3A)(?://|%2F%2F)", re.IGNORECASE)
+_PRINT = re.compile(r"(?:^|,)\s*(?:only\s+)?print\b", re.IGNORECASE)  # a query for print media ("not print" is not)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +143,23 @@ def css_pixels(css_urls: tuple[CssUrl, ...], images: tuple[MailImage, ...], rule
     reader when they do: a platform's tracking URL, or a URL that carries data. One per URL."""
     drawn = {image.url for image in images}
     out: dict[str, list] = {}
+    printed: set[str] = set()
     for css in css_urls:
         if css.url in drawn or not css.url.startswith("http"):
             continue
         match = _platform_match(rules, css.url, "open", platform, sender_sites)
         if match is None and not carries_data(css.url):
             continue
-        when = "printed" if "print" in css.media else "forwarded or shown by a client whose markup matches"
+        if prints := bool(_PRINT.search(css.media)):
+            printed.add(css.url)
+        when = "printed" if prints else "forwarded or shown by a client whose markup matches"
         reason = f"CSS background of {css.selector!r}" + (f" under @media {css.media}" if css.media else "") \
             + f": loads only when the mail is {when}"
         out.setdefault(css.url, [match]).append(reason)
     pixels = []
     for url, (match, *reasons) in out.items():
         party = party_of(url, sender_sites)
-        media = "print" if any("printed" in r for r in reasons) else "conditional"
+        media = "print" if url in printed else "conditional"
         pixels.append(OpenPixel(url, party.host, party.site, party.party, "css", media,
                                 tuple(([match[2]] if match else []) + reasons),
                                 match[0] if match else None, match[1] if match else None))
