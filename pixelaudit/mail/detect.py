@@ -174,7 +174,7 @@ def wrapped_url(href: str) -> str | None:
             return found
     path = parts.path
     if m := _URL_IN.search(path):
-        return unquote(path[m.start():].split("/1/")[0]) if "%2F" in path[m.start():m.start() + 12] \
+        return unquote(path[m.start():].split("/1/")[0]) if "%2f" in path[m.start():m.start() + 12].lower() \
             else path[m.start():]
     for segment in path.split("/"):
         if len(segment) >= 16 and (found := _as_url(segment, plain=False)):
@@ -188,9 +188,11 @@ def _is_url(text: str) -> bool:
 
 def _as_url(value: str, *, plain: bool = True) -> str | None:
     """A URL in a value: plain, percent-encoded, or base64 of a URL or of JSON holding one (Mandrill's p=)."""
-    text = unquote(value).strip()
+    raw = unquote(value)
+    text = raw.strip()
     if plain and _is_url(text):
         return text
+    text = raw.replace(" ", "+").strip()  # a raw "+" in a query value was read as a space
     try:
         padded = text + "=" * (-len(text) % 4)
         decoded = base64.urlsafe_b64decode(padded.replace("+", "-").replace("/", "_")).decode("utf-8")

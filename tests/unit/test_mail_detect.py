@@ -92,6 +92,20 @@ def test_wrapped_url(href, expected):
     assert wrapped_url(href) == expected
 
 
+def test_wrapped_url_lower_case_percent_encoding():
+    # hex digits in percent-encoding may be either case (RFC 3986 2.1)
+    href = f"https://x.example/L0/https:%2f%2fshop.example%2fsale%3fa%3d1/1/{SES_ID}/AbCd=123"
+    assert wrapped_url(href) == "https://shop.example/sale?a=1"
+
+
+def test_wrapped_url_base64_with_a_raw_plus_in_the_query():
+    dest = "https://dest.example/p?q=0>>>?~"
+    value = b64(dest)
+    assert "+" in value  # the query parser reads it as a space
+    assert wrapped_url(f"https://r.example/go?t={value}") == dest
+    assert wrapped_url(f"https://r.example/go?t={value.replace('+', '%2B')}") == dest
+
+
 def test_wrapped_url_in_base64_json_with_nested_json_like_mandrill():
     inner = json.dumps({"u": 30952215, "v": 2, "url": "https://brambleoak.example/help/delivery", "id": "8f4b2c1d"})
     p = b64(json.dumps({"s": "Zm9v", "v": 1, "p": inner}), urlsafe=True, pad=False)
