@@ -86,7 +86,7 @@ def _domain_evidence(headers: MailHeaders, domains: tuple[str, ...]) -> list[str
     if under(message_host):
         found.append(f"Message-ID @{message_host}")
     for entry in headers.list_unsubscribe:
-        host = re.sub(r"^(?:https?://|mailto:[^@]*@)", "", entry).split("/")[0].split("?")[0]
+        host = re.sub(r"(?i)^(?:https?://|mailto:[^@]*@)", "", entry).split("/")[0].split("?")[0]
         if under(host):
             found.append(f"List-Unsubscribe {host}")
     return found
