@@ -28,6 +28,9 @@ def test_wheel_ships_rules_templates_scripts_and_demo(wheel):
     source_rules = sorted((ROOT / "rules" / "trackers").glob("*.yaml"))
     assert len(rules) == len(source_rules) > 0
     for needed in ("pixelaudit/report/templates/report.html.j2", "pixelaudit/js/hooks.js", "pixelaudit/js/dom.js",
+                   "pixelaudit/report/templates/report.css", "pixelaudit/report/templates/email.html.j2",
+                   "pixelaudit/report/templates/email_batch.html.j2", "pixelaudit/js/consent.js",
+                   "pixelaudit/js/mail_dom.js", "pixelaudit/_rules/mail/platforms.yaml",
                    "pixelaudit/demo/site/www.northwind-shop.com/index.html",
                    "pixelaudit/demo/site/www.facebook.com/_routes.toml"):
         assert needed in names, needed
