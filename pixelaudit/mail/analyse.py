@@ -23,7 +23,7 @@ from pixelaudit.mail.leaks import IdentityForm, Leak, RecipientToken, find_leaks
 from pixelaudit.mail.model import Mail
 from pixelaudit.mail.platform import PlatformHint, name_platform
 from pixelaudit.mail.render import Rendering
-from pixelaudit.model import Finding
+from pixelaudit.model import SEVERITIES, Finding
 from pixelaudit.parties import site_of
 from pixelaudit.rules import RuleSet
 
@@ -114,10 +114,12 @@ def _findings(pixels, clicks, remote, leaks, tokens) -> tuple[Finding, ...]:
     def add(kind: str, severity: str, host: str, site: str, vendor: str | None, url: str, message: str,
             evidence: dict) -> None:
         key = (kind, host)
-        if key in out:
-            out[key].evidence["count"] = out[key].evidence.get("count", 1) + 1
+        count = out[key].evidence["count"] + 1 if key in out else 1
+        if key in out and SEVERITIES.index(severity) <= SEVERITIES.index(out[key].severity):
+            out[key].evidence["count"] = count
             return
-        out[key] = Finding(kind, severity, SCENARIO, site, host, vendor, url, message, {**evidence, "count": 1})
+        # a host's finding shows its most severe evidence, whatever order the mail gives it in
+        out[key] = Finding(kind, severity, SCENARIO, site, host, vendor, url, message, {**evidence, "count": count})
 
     # Tied to a person (the address, or an id that looks per-recipient): the open or click is personal data.
     for i, p in enumerate(pixels):
