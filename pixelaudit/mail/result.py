@@ -118,7 +118,8 @@ def summary_row(data: dict) -> dict:
             "click_tracking": summary["click_tracking_links"], "third_party_remote": summary["third_party_remote"],
             "leaks": summary["leaks"], "leak_forms": forms,
             "high": summary["findings"]["high"], "medium": summary["findings"]["medium"],
-            "low": summary["findings"]["low"], "complete": data["complete"], "error": None}
+            "low": summary["findings"]["low"], "complete": data["complete"], "error": None,
+            "dir": None}  # the batch sets where its reports are, as for error_row
 
 
 def error_row(error: MailError) -> dict:

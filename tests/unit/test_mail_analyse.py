@@ -334,6 +334,16 @@ def test_a_rendering_error_makes_the_result_incomplete():
 # --- batch rows and index ----------------------------------------------------------------------------------------
 
 
+def test_summary_row_and_error_row_have_the_same_columns():
+    row = summary_row(to_dict(everything()))
+    error = error_row(MailError("bad.eml", "bad.eml", "not-mime", "no header block"))
+    assert list(row) == list(error)
+    assert row == {"mail": "news.eml", "subject": "Spring news", "from": "news@shop.example", "platform": None,
+                   "pixels": 2, "click_tracking": 1, "third_party_remote": 3, "leaks": 1, "leak_forms": ["md5"],
+                   "high": 1, "medium": 2, "low": 4, "complete": True, "error": None, "dir": None}
+    assert (error["error"], error["complete"], error["pixels"]) == ("not-mime: no header block", False, None)
+
+
 def test_batch_index_summary_counts():
     clean = to_dict(analyse(mail(), rendering(), RULES))
     rows = [summary_row(to_dict(everything())), summary_row(clean),
