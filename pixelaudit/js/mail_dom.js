@@ -24,7 +24,8 @@
     if (!url || url.startsWith("data:")) return;
     const r = box(el);
     images.push({ url, tag, widthAttr: el.getAttribute("width"), heightAttr: el.getAttribute("height"),
-      width: r.width, height: r.height, hidden: hiddenWhy(el), alt: el.getAttribute("alt") });
+      width: r.width, height: r.height, hidden: hiddenWhy(el), alt: el.getAttribute("alt"),
+      x: r.left + window.scrollX, y: r.top + window.scrollY });
   };
   for (const img of document.images) add(img.currentSrc || img.src, "img", img);
   for (const input of document.querySelectorAll("input[type=image][src]")) add(input.src, "input", input);
@@ -60,7 +61,9 @@
   for (const a of document.querySelectorAll("a[href], area[href]")) {
     const text = (a.innerText || a.getAttribute("alt") || a.querySelector("img[alt]")?.alt || "")
       .replace(/\s+/g, " ").trim().slice(0, 200);
-    links.push({ href: a.href, text });
+    const r = a.getClientRects()[0];  // where it is drawn on the full-page screenshot (none when hidden)
+    const box = r ? [r.left + window.scrollX, r.top + window.scrollY, r.width, r.height] : null;
+    links.push({ href: a.href, text, box });
   }
   return { images, links, cssUrls };
 }

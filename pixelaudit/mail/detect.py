@@ -25,6 +25,9 @@ from pixelaudit.rules import RuleSet
 __all__ = ["ClickLink", "OpenPixel", "RemoteContent", "click_links", "css_pixels", "open_pixels", "remote_content"]
 
 TINY = 2  # px
+# Image CDN options (resize, crop, format, quality, cache-busting version): they say nothing about the reader.
+IMAGE_PARAMS = frozenset({"w", "h", "width", "height", "q", "quality", "fit", "crop", "format", "fm", "auto",
+                          "dpr", "v", "ver", "version", "s", "size", "resize", "scale", "rect"})
 _TOKEN = re.compile(r"[A-Za-z0-9_=%.-]{16,}")
 _URL_IN = re.compile(r"https?(?::|%3A)(?://|%2F%2F)", re.IGNORECASE)
 _PRINT = re.compile(r"(?:^|,)\s*(?:only\s+)?print\b", re.IGNORECASE)  # a query for print media ("not print" is not)
@@ -78,9 +81,13 @@ def _int(value: str | None) -> int | None:
 
 
 def carries_data(url: str) -> bool:
-    """A query string or a long token in the path: the URL can tell its server something."""
+    """A query parameter other than an image CDN's resize/format options, or a long token in the path: the URL
+    can tell its server something (a hidden `hero.jpg?w=600` is a responsive variant, not a report)."""
     parts = urlsplit(url)
-    return bool(parts.query) or any(_TOKEN.fullmatch(seg) for seg in parts.path.split("/") if seg)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(name.lower() not in IMAGE_PARAMS for name, _ in query) or (parts.query and not query):
+        return True
+    return any(_TOKEN.fullmatch(seg) for seg in parts.path.split("/") if seg)
 
 
 def _platform_match(rules: RuleSet, url: str, kind: str, platform, sender_sites: frozenset[str]

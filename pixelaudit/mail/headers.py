@@ -26,6 +26,7 @@ PLATFORM_HEADER_PREFIXES = (
     "x-hs-",  # HubSpot: X-HS-Cid
     "x-hubspot-",
     "x-kmail-",  # Klaviyo: X-Kmail-Account, X-Kmail-Message
+    "x-mailin-",  # Brevo (Sendinblue): X-Mailin-Campaign, X-Mailin-Client
     "x-klaviyo-",
     "x-mailjet-",  # Mailjet
     "x-mj-",

@@ -32,6 +32,8 @@ MAIL_ORIGIN = "http://mail.pixelaudit.invalid"  # .invalid never resolves (RFC 2
 CID_ORIGIN = "http://cid.pixelaudit.invalid"
 STUB_SIZE = (97, 61)
 VIEWPORT = {"width": 800, "height": 1200}  # a reading pane
+# A fresh context every so many mails: Playwright keeps each request's objects until its page closes.
+RECYCLE_EVERY = 50
 SETTLE_MAX_S = 2.0  # at most this long for the images the page draws to be requested
 POLL_S = 0.01
 CSP = "script-src 'none'; object-src 'none'; base-uri 'none'"
@@ -68,6 +70,8 @@ class MailImage:
     drawn_height: float
     hidden: str | None  # why it cannot be seen (display:none, visibility, opacity, clipped, off-screen), or None
     alt: str | None = None
+    x: float = 0.0  # where it is drawn on the full-page screenshot (CSS px)
+    y: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,7 @@ class MailLink:
 
     href: str
     text: str
+    box: tuple[float, float, float, float] | None = None  # x, y, width, height on the screenshot; None if hidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +208,11 @@ class MailRenderer:
         """`get_browser()` is awaited for a connected browser (the batch relaunches one that died)."""
         self.get_browser, self.live, self.timeout, self.screenshot = get_browser, live, timeout, screenshot
         self.context = self.page = self.recorder = None
+        self.rendered = 0
 
     async def _page(self):
-        if self.page is None or self.page.is_closed() or self.live:
+        self.rendered += 1
+        if self.page is None or self.page.is_closed() or self.live or self.rendered % RECYCLE_EVERY == 0:
             await self.close()
             browser = await self.get_browser()
             self.context = await browser.new_context(java_script_enabled=False, viewport=VIEWPORT,
@@ -248,7 +255,7 @@ class MailRenderer:
             images = [_image(i, "screen") for i in screen["images"]]
             seen = {(i.url, i.tag) for i in images}
             images += [_image(i, "print") for i in printed["images"] if (i["url"], i["tag"]) not in seen]
-            links = [MailLink(a["href"], a["text"]) for a in screen["links"]]
+            links = [MailLink(a["href"], a["text"], tuple(a["box"]) if a.get("box") else None) for a in screen["links"]]
             css = [CssUrl(c["url"], c["selector"], c["media"]) for c in screen["cssUrls"]]
         except TimeoutError:
             error = f"rendering timed out after {self.timeout:g} s"
@@ -274,7 +281,8 @@ async def render_mail(browser, mail: Mail, *, live: bool = False, timeout: float
 
 def _image(data: dict, media: str) -> MailImage:
     return MailImage(data["url"], data["tag"], media, data.get("widthAttr"), data.get("heightAttr"),
-                     float(data["width"]), float(data["height"]), data.get("hidden"), data.get("alt"))
+                     float(data["width"]), float(data["height"]), data.get("hidden"), data.get("alt"),
+                     float(data.get("x", 0.0)), float(data.get("y", 0.0)))
 
 
 async def follow_links(browser, hrefs: list[str], *, timeout: float = 10.0) -> dict[str, str]:

@@ -80,7 +80,8 @@ def _summary(a: MailAnalysis | None, findings: tuple[Finding, ...]) -> dict:
         "pixels": len(a.pixels) if a else 0, "click_tracking_links": len(a.clicks) if a else 0,
         "links": len(a.rendering.links) if a else 0,
         "third_party_remote": sum(1 for r in a.remote if r.party == "third") if a else 0,
-        "leaks": len({(h.host, h.leak.form) for h in a.leaks}) if a else 0,
+        # leaks that are findings (to a third party or a platform): first-party ones stay listed in `leaks`
+        "leaks": len({(h.host, h.leak.form) for h in a.leaks if h.party == "third"}) if a else 0,
         "findings": {s: severities.get(s, 0) for s in reversed(SEVERITIES)},
     }
 

@@ -63,6 +63,9 @@ def b64(text: str, *, urlsafe: bool = False, pad: bool = True) -> str:
     ("https://www.shop.example/abcdefghijklmnop", True),  # 16: a token
     ("https://www.shop.example/nl/open/7f3e9a1c2b4d6e8f0a1b2c3d4e5f6a7b.gif", True),
     ("https://www.shop.example/email/img/header-june.jpg", False),
+    ("https://cdn.shop.example/hero-mobile.jpg?w=600&fm=webp&q=80", False),  # a responsive variant's options
+    ("https://cdn.shop.example/hero-mobile.jpg?w=600&uid=42", True),
+    ("https://www.shop.example/o.gif?7f3e9a1c", True),  # a bare query token
 ])
 def test_carries_data(url, expected):
     assert carries_data(url) is expected
@@ -174,7 +177,7 @@ def test_declared_wins_over_drawn():
 
 
 def test_stub_size_means_no_declared_size():
-    url = "https://t.shop.example/photo.jpg?w=600"
+    url = "https://t.shop.example/photo.jpg?uid=600"
     assert pixel_reasons([image(url, drawn=STUB_SIZE)]) == {}
     assert pixel_reasons([image(url, "1", "1", drawn=STUB_SIZE)]) == {url: ("declared 1×1",)}
 

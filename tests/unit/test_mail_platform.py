@@ -129,12 +129,7 @@ def test_each_platform_header_names_its_platform(rule, name, value):
     assert (hint.rule, hint.evidence) == (rule, (f"header {name.lower()}",))
 
 
-BREVO_DROPPED = pytest.mark.xfail(strict=True, reason="headers.py keeps no X-Mailin-* header (not in its lists), so "
-                                                     "Brevo is never named from them in a parsed mail")
-
-
-@pytest.mark.parametrize("name", [pytest.param(name, marks=BREVO_DROPPED) if rule == "brevo" else name
-                                  for rule, name, _ in HEADERS if name != "X-Mailer"])
+@pytest.mark.parametrize("name", [name for _rule, name, _ in HEADERS if name != "X-Mailer"])
 def test_the_parser_keeps_every_header_platforms_yaml_names(name):
     assert is_platform_header(name)
 
