@@ -46,6 +46,7 @@ class OpenPixel:
     reasons: tuple[str, ...]
     vendor: str | None = None
     rule: str | None = None
+    box: tuple[float, float, float, float] | None = None  # where it is drawn on the screenshot, if visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class ClickLink:
     vendor: str | None = None
     rule: str | None = None
     final_url: str | None = None
+    box: tuple[float, float, float, float] | None = None  # where the link is drawn on the screenshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +141,10 @@ def open_pixels(images: tuple[MailImage, ...], requests: tuple[MailRequest, ...]
         if match is not None:
             reasons.insert(0, match[2])
         party = party_of(image.url, sender_sites)
+        box = (image.x, image.y, image.drawn_width, image.drawn_height) \
+            if image.media == "screen" and image.hidden is None else None
         out[image.url] = OpenPixel(image.url, party.host, party.site, party.party, image.tag, image.media,
-                                   tuple(reasons), vendor, rule_id)
+                                   tuple(reasons), vendor, rule_id, box)
     return tuple(out.values())
 
 
@@ -243,7 +247,7 @@ def click_links(links: tuple[MailLink, ...], rules: RuleSet, sender_sites: froze
         party = party_of(link.href, sender_sites)
         vendor, rule_id, reason = match or (None, None, "redirect that carries the destination")
         out[link.href] = ClickLink(link.href, link.text, party.host, party.site, party.party, reason,
-                                   vendor, rule_id, final)
+                                   vendor, rule_id, final, link.box)
     return tuple(out.values())
 
 

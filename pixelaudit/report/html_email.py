@@ -54,7 +54,8 @@ def email_view(data: dict, out_dir: Path | None = None) -> dict:
                   ("Third-party remote content", summary.get("third_party_remote")),
                   ("Address leaks", summary.get("leaks")), ("Requests", summary.get("requests"))],
         "findings": _findings(data.get("findings") or []),
-        "image": _screenshot(data.get("screenshot"), out_dir),
+        "image": (image := _screenshot(data.get("screenshot"), out_dir)),
+        "overlays": overlays(data, _png_size(image)),
         "screenshot": data.get("screenshot"),
         "pixels": data.get("pixels") or [],
         "clicks": data.get("click_tracking") or [],
@@ -150,6 +151,37 @@ def _screenshot(name: str | None, out_dir: Path | None) -> str | None:
         return None
     path = out_dir / name
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode() if path.is_file() else None
+
+
+def _png_size(data_url: str | None) -> tuple[int, int] | None:
+    """Width and height of an inlined PNG (its IHDR chunk), in CSS px: screenshots are taken at scale 1."""
+    if not data_url:
+        return None
+    head = base64.b64decode(data_url.split(",", 1)[1][:64])
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or len(head) < 24:
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+def overlays(data: dict, size: tuple[int, int] | None) -> list[dict]:
+    """Marks to draw over the screenshot, as percentages of it: each visible pixel (P) and tracked link (C).
+    A 1×1 pixel gets a box of at least 8 px so it can be seen."""
+    if not size or not size[0] or not size[1]:
+        return []
+    width, height = size
+    marks = []
+    for kind, items in (("P", data.get("pixels") or []), ("C", data.get("click_tracking") or [])):
+        for n, item in enumerate(items, 1):
+            box = item.get("box")
+            if not box or len(box) != 4:
+                continue
+            x, y, w, h = (float(v) for v in box)
+            w, h = max(w, 8.0), max(h, 8.0)
+            marks.append({"label": f"{kind}{n}", "kind": "click" if kind == "C" else "pixel",
+                          "anchor": f"{'pixel' if kind == 'P' else 'click'}-{n - 1}",
+                          "left": round(100 * x / width, 3), "top": round(100 * y / height, 3),
+                          "width": round(100 * w / width, 3), "height": round(100 * h / height, 3)})
+    return marks
 
 
 def batch_view(data: dict) -> dict:

@@ -328,3 +328,20 @@ def test_empty_mail_csvs_have_headers_only(tmp_path):
     assert read_csv(tmp_path / "one" / "links.csv") == [list(csv_report.EMAIL_LINK_COLUMNS)]
     assert read_csv(tmp_path / "many" / "summary.csv") == [list(csv_report.EMAIL_SUMMARY_COLUMNS)]
     assert sorted(p.name for p in (tmp_path / "many").iterdir()) == ["findings.csv", "summary.csv"]
+
+
+def test_overlays_mark_visible_pixels_and_links_on_the_screenshot():
+    data = {"pixels": [{"box": [400, 500, 1, 1]}, {"box": None}],  # the second is hidden: listed, not drawn
+            "click_tracking": [{"box": [80, 250, 160, 40]}]}
+    assert html_email.overlays(data, (800, 1000)) == [
+        {"label": "P1", "kind": "pixel", "anchor": "pixel-0", "left": 50.0, "top": 50.0, "width": 1.0, "height": 0.8},
+        {"label": "C1", "kind": "click", "anchor": "click-0", "left": 10.0, "top": 25.0, "width": 20.0, "height": 4.0},
+    ]
+    assert html_email.overlays(data, None) == []
+
+
+def test_png_size_is_read_from_the_inlined_screenshot():
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (800).to_bytes(4, "big")
+                           + (1234).to_bytes(4, "big") + b"\x08\x06\x00\x00\x00").decode()
+    assert html_email._png_size("data:image/png;base64," + png) == (800, 1234)
+    assert html_email._png_size("data:image/png;base64," + base64.b64encode(b"GIF89a" + b"\0" * 30).decode()) is None
