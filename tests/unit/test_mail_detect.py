@@ -134,10 +134,10 @@ def test_rule_match_on_any_host_by_path_shape():
     ses = f"https://a7kq2m9x.r.us-east-1.awstrack.me/I0/{SES_ID}/Hq7pXc2Lb9Rt4Wz1=371"
     assert open_pixels((image(upn), image(ses)), (), RULES, SHOP) == (
         OpenPixel(upn, "url4821.shop.example", "shop.example", "first", "img", "screen",
-                  ("Twilio SendGrid tracking URL (sendgrid)",), "Twilio SendGrid", "sendgrid"),
+                  ("Twilio SendGrid tracking URL (sendgrid)",), "Twilio SendGrid", "sendgrid", (0.0, 0.0, 97, 61)),
         OpenPixel(ses, "a7kq2m9x.r.us-east-1.awstrack.me", "awstrack.me", "third", "img", "screen",
-                  ("Amazon SES tracking URL (amazon-ses)",), "Amazon SES", "amazon-ses"),
-    )
+                  ("Amazon SES tracking URL (amazon-ses)",), "Amazon SES", "amazon-ses", (0.0, 0.0, 97, 61)),
+    )  # drawn where the image was (the stand-in's size: no size declared), so the report can outline it
 
 
 def test_rule_match_keeps_size_reasons_after_the_rule():
@@ -247,7 +247,7 @@ def test_platform_shapes_count_when_the_headers_name_the_platform():
     assert open_pixels((image(SFMC_OPEN),), (), RULES, SHOP, SFMC) == (
         OpenPixel(SFMC_OPEN, "click.email.shop.example", "shop.example", "first", "img", "screen",
                   ("Salesforce Marketing Cloud Engagement open URL on the sender's host (headers name it)",),
-                  "Salesforce Marketing Cloud Engagement", "salesforce-marketing-cloud"),)
+                  "Salesforce Marketing Cloud Engagement", "salesforce-marketing-cloud", (0.0, 0.0, 97, 61)),)
 
 
 def test_platform_shapes_need_the_headers():
