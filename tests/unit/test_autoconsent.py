@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -41,9 +42,9 @@ def report(s, frame, attempts, lifecycle="started"):
 
 
 def run(coro_fn):
-    async def body():
-        return await coro_fn()
-    return asyncio.run(body())
+    """Run in a worker thread: under the full suite pytest-playwright's loop owns the main thread."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro_fn()).result()
 
 
 def test_the_dependency_is_installed_and_named():
