@@ -58,3 +58,28 @@ def test_missing_explicit_browser_says_how_to_fix(tmp_path):
 def test_visitor_user_agent_is_not_headless():
     ua = visitor_user_agent("156.0.8078.79")
     assert "HeadlessChrome" not in ua and "Chrome/156.0.0.0" in ua
+
+
+def _playwright_disabled_features() -> list[str]:
+    """The feature names in the installed Playwright driver's `disabledFeatures = [...]` list."""
+    import re
+    from pathlib import Path
+
+    lib = Path(playwright.__file__).parent / "driver" / "package" / "lib"
+    for source in (lib / "coreBundle.js", lib / "server" / "chromium" / "chromiumSwitches.js"):
+        if source.is_file():
+            found = re.search(r"disabledFeatures = \[(.*?)\]", source.read_text(encoding="utf-8"), re.S)
+            if found:
+                code = "\n".join(line.split("//", 1)[0] for line in found.group(1).splitlines())
+                return re.findall(r'"([^"]+)"', code)
+    raise AssertionError(f"Playwright's disabledFeatures list not found under {lib}")
+
+
+def test_our_disable_features_switch_keeps_playwrights_list():
+    # Chromium reads only the last --disable-features: ours replaces Playwright's, so it must include it.
+    from pixelaudit.browser import FEATURE_ARGS, PLAYWRIGHT_DISABLED_FEATURES, UNSHOWN_UI_FEATURES
+
+    theirs = _playwright_disabled_features()
+    assert theirs and set(theirs) <= set(PLAYWRIGHT_DISABLED_FEATURES)
+    (switch,) = FEATURE_ARGS
+    assert switch.split("=", 1)[1].split(",") == [*PLAYWRIGHT_DISABLED_FEATURES, *UNSHOWN_UI_FEATURES]
