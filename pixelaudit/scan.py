@@ -7,6 +7,7 @@ what the browser had already shown.
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -26,9 +27,12 @@ from pixelaudit.netlog import read_netlog, unseen_requests
 from pixelaudit.parties import host_of
 from pixelaudit.result import ScanResult
 from pixelaudit.rules import RuleSet
-from pixelaudit.visit import guard, visit_scenario
+from pixelaudit.visit import CONSENT_SCENARIOS, guard, visit_scenario
 
 Progress = Callable[[str], None]
+# A scenario holds a start slot from its browser's launch until its first page fires `load` (at most this
+# long, so a page that never finishes loading does not hold the others back).
+START_SLOT_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +48,34 @@ class ScenarioRun:
     tcf: tuple[TcfState, ...] = ()
 
 
+def start_slots() -> asyncio.Semaphore:
+    """One start slot per CPU core the scan may use.
+
+    Launching Chromium and loading the first page is the CPU-heavy part of a scenario: four at once on two
+    cores slow each other down, so at most one per core starts at a time and the rest wait their turn.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return asyncio.Semaphore(max(1, cores or 1))
+
+
+def start_order(scenarios: tuple[str, ...]) -> list[str]:
+    """Scenarios that click first: they have the longest way to go (first page, click, second page)."""
+    return sorted(scenarios, key=lambda s: s not in CONSENT_SCENARIOS)
+
+
 async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, scenario: str,
-                       progress: Progress) -> ScenarioRun:
+                       progress: Progress, slots: asyncio.Semaphore | None = None) -> ScenarioRun:
     """One scenario in its own fresh profile; always returns what was captured."""
+    slots = slots or start_slots()
+    await slots.acquire()
+    released: list[bool] = []
+
+    def release(*_args) -> None:
+        if not released:
+            released.append(True)
+            slots.release()
+
+    slot_limit = asyncio.get_running_loop().call_later(START_SLOT_S, release)
     profile = make_profile(config.block_third_party_cookies)
     netlog_path = profile.with_name(profile.name + "-netlog.json")
     capture = Capture(scenario, config.target)
@@ -59,6 +88,8 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
         context.on("close", lambda _c: closing or errors.append(ScanError(
             "browser-crash", f"the browser closed or crashed while auditing {config.target}",
             config.target, scenario)))
+        for page in context.pages[:1]:  # the page visit_scenario drives
+            page.once("load", release)
         await capture.attach(context)
         outcome = await asyncio.wait_for(visit_scenario(context, capture, config, scenario, errors, progress), limit)
     except TimeoutError:
@@ -71,6 +102,8 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
         elif not any(e.kind == "browser-crash" for e in errors):
             errors.append(navigation_error(str(exc), config.target, scenario, config.timeout))
     finally:
+        release()
+        slot_limit.cancel()
         await capture.drain()
         closing.append(True)
         if context is not None:
@@ -101,9 +134,12 @@ async def scan_site(config: ScanConfig, knowledge: Knowledge | RuleSet, progress
     knowledge = knowledge if isinstance(knowledge, Knowledge) else Knowledge(knowledge)
     started = datetime.now(UTC)
     chromium = chromium or find_chromium(config.chromium)
+    order = start_order(config.scenarios)
+    slots = start_slots()
     async with async_playwright() as playwright:
-        runs = await asyncio.gather(*(run_scenario(playwright, config, chromium, s, progress)
-                                      for s in config.scenarios))
+        done = await asyncio.gather(*(run_scenario(playwright, config, chromium, s, progress, slots)
+                                      for s in order))
+    runs = [done[order.index(s)] for s in config.scenarios]
     first_party = first_party_sites([config.target, *(r.final_url or "" for r in runs)])
     requests, cookies, storage, websockets, pages, errors = [], [], [], [], [], []
     for run in runs:
