@@ -1,7 +1,8 @@
 """Pure derivation of the fixed finding types from classified records (see findings-v1).
 
 Consent platforms, functional services and tag managers never count as violations. One finding per
-(type, host, scenario); its evidence points at the first record and counts the others.
+(type, host, scenario); its evidence points at the first record, counts the others and lists every page it
+showed on (`pages`, first-seen order; a crawl has many).
 """
 
 from __future__ import annotations
@@ -51,20 +52,24 @@ def _what(cr: ClassifiedRequest) -> str:
 
 def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[ClassifiedCookie] = (),
                     clicks: Mapping[str, ConsentClick] | None = None,
-                    tcf: Sequence[TcfState] = ()) -> list[Finding]:
+                    tcf: Sequence[TcfState] = (), cookie_pages: Sequence[str | None] = ()) -> list[Finding]:
     """Every finding the records support, most severe first.
 
     `requests` and `cookies` are in capture order (evidence indexes point into them); `clicks` holds the
-    consent step of each scenario that made one.
+    consent step of each scenario that made one; `cookie_pages[i]`, when given, is the page on which
+    `cookies[i]` first showed (a cookie record does not say; a crawl knows).
     """
     clicks = clicks or {}
     found: dict[tuple[str, str, str], Finding] = {}
     counts: dict[tuple[str, str, str], int] = {}
+    pages: dict[tuple[str, str, str], dict[str, None]] = {}
 
     def add(ftype: str, severity: str, scenario: str, host: str, site: str, vendor: str | None, url: str | None,
             message: str, evidence: dict) -> None:
         key = (ftype, host, scenario)
         counts[key] = counts.get(key, 0) + 1
+        if evidence.get("page_url"):
+            pages.setdefault(key, {})[evidence["page_url"]] = None
         old = found.get(key)
         if old is None or SEVERITIES.index(severity) > SEVERITIES.index(old.severity):
             found[key] = Finding(ftype, severity, scenario, site, host, vendor, url, message, evidence)
@@ -112,7 +117,8 @@ def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[Cla
             add("cookie-before-consent", "high" if cc.tracker else "medium", c.scenario, c.domain.lstrip("."),
                 cc.site, cc.tracker.vendor if cc.tracker else None, c.set_by_url,
                 f"{who} cookie {c.name!r} on {c.domain} was set before any consent choice{when}",
-                {"cookie_index": i, "time_ms": c.time_ms, "set_by": c.set_by, "party": cc.party})
+                {"cookie_index": i, "time_ms": c.time_ms, "set_by": c.set_by, "party": cc.party}
+                | ({"page_url": cookie_pages[i]} if i < len(cookie_pages) and cookie_pages[i] else {}))
 
     consent_runs = list(clicks.values())
     tracking = [(i, cr) for i, cr in enumerate(requests) if counts_as_tracking(cr)]
@@ -143,6 +149,8 @@ def derive_findings(requests: Sequence[ClassifiedRequest], cookies: Sequence[Cla
     for key, finding in found.items():
         if "tcf_index" not in finding.evidence:
             finding.evidence["cookies" if "cookie_index" in finding.evidence else "requests"] = counts[key]
+        if key in pages:
+            finding.evidence["pages"] = list(pages[key])
         result.append(finding)
     result.sort(key=lambda f: (-SEVERITIES.index(f.severity), f.type,
                                f.evidence.get("request_index", f.evidence.get("cookie_index", 0)) or 0))
