@@ -300,6 +300,10 @@ def _print_summary(data: dict, written: list[Path], quiet: bool) -> None:
 
 app.add_typer(rules_app, name="rules")
 
+from pixelaudit.cli_crawl import crawl  # noqa: E402  (it uses the helpers above)
+
+app.command()(crawl)
+
 
 @app.command()
 def doctor(chromium: Annotated[str | None, typer.Option("--chromium", envvar="PIXELAUDIT_CHROMIUM")] = None) -> None:

@@ -1,0 +1,126 @@
+"""`pixelaudit crawl URL`: flags → CrawlConfig → crawl_site → findings.json, report.html, pages.jsonl → exit code.
+
+Registered on the main app by cli.py; exit codes as for `scan`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pixelaudit.cli import Progress, _checked_cert, _fail, _print_summary, default_out_dir, exit_code
+from pixelaudit.config import (
+    ConfigError,
+    ScanConfig,
+    check_fail_on,
+    parse_formats,
+    parse_resolve,
+    parse_scenarios,
+    parse_target,
+)
+
+
+def crawl(
+    url: Annotated[str, typer.Argument(help="Site to crawl from (http:// or https://; a bare host gets https://).")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", envvar="PIXELAUDIT_OUT",
+                                             help="Output folder [default: reports/<host>-<time>].")] = None,
+    max_pages: Annotated[int, typer.Option("--max-pages", envvar="PIXELAUDIT_MAX_PAGES", min=1,
+                                           help="Pages to visit at most, the start page included.")] = 30,
+    depth: Annotated[int, typer.Option("--depth", envvar="PIXELAUDIT_DEPTH", min=0,
+                                       help="Link depth from the start page (sitemap pages count as 1).")] = 3,
+    scope: Annotated[str, typer.Option("--scope", envvar="PIXELAUDIT_SCOPE",
+                                       help="host: the start page's host only; site: its registrable domain.")
+                     ] = "site",
+    include: Annotated[list[str] | None, typer.Option(
+        "--include", envvar="PIXELAUDIT_INCLUDE",
+        help="Visit only matching URLs: a glob on path+query (/blog/*) or re:REGEX on the URL (repeatable).")
+    ] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        "--exclude", envvar="PIXELAUDIT_EXCLUDE", help="Skip matching URLs (same syntax; exclude wins).")] = None,
+    respect_robots: Annotated[bool, typer.Option(
+        "--respect-robots", envvar="PIXELAUDIT_RESPECT_ROBOTS",
+        help="Skip pages robots.txt disallows for 'pixelaudit' (default: audit what a visitor can reach).")
+    ] = False,
+    scenarios: Annotated[str, typer.Option(
+        "--scenarios", envvar="PIXELAUDIT_SCENARIOS",
+        help="Comma-separated: no-interaction, reject, accept, gpc; each visits every page in its own browser.")
+    ] = "no-interaction,reject,accept,gpc",
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", envvar="PIXELAUDIT_RESOLVE",
+        help="HOST[:PORT]=IP[:PORT]: connect to IP for HOST, like curl --resolve; '*' maps every host.")] = None,
+    trust_cert: Annotated[list[Path] | None, typer.Option(
+        "--trust-cert", envvar="PIXELAUDIT_TRUST_CERT", help="Trust this leaf certificate (PEM/DER).")] = None,
+    ignore_https_errors: Annotated[bool, typer.Option(
+        "--ignore-https-errors", envvar="PIXELAUDIT_IGNORE_HTTPS_ERRORS", help="Accept any TLS certificate.")
+    ] = False,
+    user_agent: Annotated[str | None, typer.Option("--user-agent", envvar="PIXELAUDIT_USER_AGENT",
+                                                   help="User agent [default: desktop Chrome].")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
+                                           help="Seconds for each page to load.")] = 30.0,
+    wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
+                                        help="At most this many seconds per page for the network to go quiet.")
+                    ] = 5.0,
+    fail_on: Annotated[str, typer.Option("--fail-on", envvar="PIXELAUDIT_FAIL_ON",
+                                         help="Exit 1 on findings at/above: high, medium, low, info, none.")] = "high",
+    fmt: Annotated[str, typer.Option("--format", "-f", envvar="PIXELAUDIT_FORMAT",
+                                     help="Outputs, comma-separated: json, html, csv.")] = "json,html",
+    block_third_party_cookies: Annotated[bool, typer.Option(
+        "--block-third-party-cookies", envvar="PIXELAUDIT_BLOCK_THIRD_PARTY_COOKIES",
+        help="Audit a stricter browser that blocks third-party cookies.")] = False,
+    chromium: Annotated[str | None, typer.Option("--chromium", envvar="PIXELAUDIT_CHROMIUM",
+                                                 help="Path of the Chromium binary to use.")] = None,
+    rules: Annotated[list[Path] | None, typer.Option(
+        "--rules", envvar="PIXELAUDIT_RULES", help="Extra tracker rules: a YAML file or folder (repeatable).")] = None,
+    accept_selector: Annotated[str | None, typer.Option("--accept-selector", envvar="PIXELAUDIT_ACCEPT_SELECTOR",
+                                                        help="CSS selector of your banner's accept button.")] = None,
+    reject_selector: Annotated[str | None, typer.Option("--reject-selector", envvar="PIXELAUDIT_REJECT_SELECTOR",
+                                                        help="CSS selector of your banner's reject button.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
+) -> None:
+    """Crawl a site (links, sitemap.xml, robots.txt) and audit every page in each scenario; writes
+    findings.json and report.html at the end and pages.jsonl as each page finishes."""
+    from pixelaudit.browser import BrowserNotFound
+    from pixelaudit.classify import Knowledge
+    from pixelaudit.crawl.run import CrawlConfig, crawl_site
+    from pixelaudit.crawl.urls import PatternError, UrlFilter
+    from pixelaudit.report import write_reports
+    from pixelaudit.result import to_dict
+    from pixelaudit.rules import RuleError, bundled_rules_dir, load_rules
+
+    try:
+        target = parse_target(url)
+        if scope not in ("host", "site"):
+            raise ConfigError(f"--scope {scope!r}: choose from host, site")
+        UrlFilter(tuple(include or ()), tuple(exclude or ()))  # a bad pattern fails now, not mid-crawl
+        config = ScanConfig(
+            target=target, out_dir=out or default_out_dir(target),
+            resolve=tuple(parse_resolve(r) for r in resolve or ()), ignore_https_errors=ignore_https_errors,
+            trust_certs=tuple(_checked_cert(c) for c in trust_cert or ()), user_agent=user_agent,
+            timeout=timeout, wait=wait, fail_on=check_fail_on(fail_on), formats=parse_formats(fmt),
+            block_third_party_cookies=block_third_party_cookies, chromium=chromium, rules=tuple(rules or ()),
+            scenarios=parse_scenarios(scenarios), accept_selector=accept_selector, reject_selector=reject_selector)
+        crawl_config = CrawlConfig(config, max_pages=max_pages, max_depth=depth, scope=scope,  # type: ignore[arg-type]
+                                   include=tuple(include or ()), exclude=tuple(exclude or ()),
+                                   respect_robots=respect_robots)
+        knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]))
+    except (ConfigError, PatternError, RuleError) as exc:
+        _fail(str(exc))
+    with Progress(quiet) as progress:
+        try:
+            result = asyncio.run(crawl_site(crawl_config, knowledge, progress))
+        except BrowserNotFound as exc:
+            _fail(str(exc), 3)
+        data = to_dict(result)
+        try:
+            written = write_reports(data, config.out_dir, config.formats)
+        except OSError as exc:
+            _fail(f"cannot write the report to {config.out_dir}: {exc.strerror or exc}")
+    for error in data["errors"]:
+        typer.echo(f"pixelaudit: error: {error['message']}", err=True)
+    typer.echo(f"crawled {len({p['url'] for p in data['pages']})} pages in {len(data['scenarios'])} scenario(s); "
+               f"pages.jsonl in {config.out_dir}")
+    _print_summary(data, written, quiet)
+    raise typer.Exit(exit_code(data, config.fail_on))

@@ -1,0 +1,373 @@
+"""Crawl one site: discover pages, visit them in the frontier's order per scenario, stream each page to disk.
+
+Phase 1: the first scenario (``no-interaction`` when selected) reads robots.txt and the sitemaps, then visits
+the frontier's pages one at a time in one browser context, adding each page's links (document order) as it
+goes. Phase 2: every other scenario visits the same ordered list, concurrently with each other, each in its
+own context, so a consent choice made on the first page persists for the rest (reject once, then navigate).
+
+After each page one JSON line per (scenario, page) is appended to ``OUT/pages.jsonl``. The site's result
+(findings.json, report.html) is built at the end from the records kept in memory: memory grows with the
+crawl (v1; the issue wants it rebuilt from disk).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from playwright.async_api import async_playwright
+
+from pixelaudit.browser import ChromiumInfo, find_chromium, launch_scenario, make_profile
+from pixelaudit.capture import Capture, CaptureResult
+from pixelaudit.classify import Knowledge, classify, first_party_sites
+from pixelaudit.config import ScanConfig, origin_of
+from pixelaudit.crawl.discover import Robots, SitemapWalk, robots_url, sitemap_urls
+from pixelaudit.crawl.frontier import Frontier, Page
+from pixelaudit.crawl.urls import Scope, UrlFilter, normalise
+from pixelaudit.findings import derive_findings
+from pixelaudit.model import ClassifiedCookie, ClassifiedRequest, ConsentClick, PageVisit, ScanError
+from pixelaudit.result import ScanResult, _cookie, _request
+from pixelaudit.rules import RuleSet
+from pixelaudit.scan import rules_info
+from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, _load, guard
+
+ROBOTS_AGENT = "pixelaudit"
+PAGES_FILE = "pages.jsonl"
+Progress = Callable[[str], None]
+AfterLoad = Callable[[object, str, str], Awaitable[None]]  # (page, url, scenario): a test's hook
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlConfig:
+    """A crawl: the scan options every page gets, plus what to visit."""
+
+    scan: ScanConfig
+    max_pages: int = 30
+    max_depth: int = 3
+    scope: Scope = "site"
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    respect_robots: bool = False
+
+    def provenance(self) -> dict:
+        """Options as recorded in findings.json."""
+        return {**self.scan.provenance(), "crawl": {
+            "max_pages": self.max_pages, "depth": self.max_depth, "scope": self.scope,
+            "include": list(self.include), "exclude": list(self.exclude), "respect_robots": self.respect_robots}}
+
+
+@dataclass(frozen=True, slots=True)
+class CrawledPage:
+    """One page visited in one scenario, classified."""
+
+    scenario: str
+    url: str
+    depth: int
+    visit: PageVisit | None
+    errors: tuple[ScanError, ...]
+    requests: tuple[ClassifiedRequest, ...]
+    cookies: tuple[ClassifiedCookie, ...]
+    click: ConsentClick | None = None
+
+
+@dataclass(slots=True)
+class Discovery:
+    """What phase 1 found before visiting: robots rules per origin and the sitemaps' page URLs."""
+
+    robots: dict[str, Robots] = field(default_factory=dict)
+    sitemap_pages: tuple[str, ...] = ()
+    problems: list[str] = field(default_factory=list)
+
+
+class PageSink:
+    """``pages.jsonl``: one line per (scenario, page), flushed as soon as the page is done."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._file: TextIO = path.open("w", encoding="utf-8")
+        self._index: dict[str, tuple[int, int]] = {}  # scenario -> (requests, cookies) written so far
+
+    def write(self, page: CrawledPage) -> None:
+        """Append the page's line; request/cookie indexes count within the scenario."""
+        n_req, n_cookie = self._index.get(page.scenario, (0, 0))
+        visit = page.visit
+        line = {
+            "scenario": page.scenario, "url": page.url, "depth": page.depth,
+            "status": visit.status if visit else None, "final_url": visit.final_url if visit else None,
+            "title": visit.title if visit else None,
+            "errors": [{"kind": e.kind, "message": e.message, "url": e.url, "scenario": e.scenario,
+                        "fatal": e.fatal} for e in page.errors],
+            "consent_click": None if page.click is None else {
+                "action": page.click.action, "banner_found": page.click.banner_found, "clicked": page.click.clicked,
+                "button_text": page.click.button_text, "method": page.click.method, "time_ms": page.click.time_ms},
+            "requests": [_request(n_req + i, cr) for i, cr in enumerate(page.requests)],
+            "cookies": [_cookie(n_cookie + i, cc) for i, cc in enumerate(page.cookies)],
+        }
+        self._index[page.scenario] = (n_req + len(page.requests), n_cookie + len(page.cookies))
+        self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        """Close the file."""
+        self._file.close()
+
+
+async def _fetch(page, url: str, timeout: float) -> tuple[int | None, bytes | None]:
+    """A robots.txt or sitemap by page navigation: the browser's own network, so --resolve and --trust-cert
+    apply (Playwright's ``context.request`` resolves names itself and ignores both)."""
+    try:
+        response = await page.goto(url, wait_until="commit", timeout=timeout * 1000)
+        if response is None:
+            return None, None
+        return response.status, await asyncio.wait_for(response.body(), timeout)
+    except Exception:
+        return None, None
+
+
+async def _robots_for(page, url: str, found: Discovery, timeout: float) -> Robots | None:
+    """The robots rules of ``url``'s origin, fetched the first time it is met."""
+    where = robots_url(url)
+    if where is None:
+        return None
+    origin = origin_of(where)
+    if origin not in found.robots:
+        status, body = await _fetch(page, where, timeout)
+        found.robots[origin] = Robots.for_status(status, (body or b"").decode("utf-8", "replace"))
+    return found.robots[origin]
+
+
+async def discover(page, root: str, timeout: float) -> Discovery:
+    """robots.txt of the root's origin and the sitemaps it names (else /sitemap.xml), walked to page URLs."""
+    found = Discovery()
+    robots = await _robots_for(page, root, found, timeout)
+    walk = SitemapWalk(root, sitemap_urls(root, robots))
+    while (url := walk.next_fetch()) is not None:
+        status, body = await _fetch(page, url, timeout)
+        ok = status is not None and 200 <= status < 300
+        walk.feed(url, body if ok else None, f"HTTP {status}" if status else "not fetched")
+    found.sitemap_pages = walk.urls
+    found.problems += [f"{p.url}: {p.reason}" for p in walk.problems]
+    await guard(page.goto("about:blank"), 5)
+    return found
+
+
+class ScenarioCrawl:
+    """One scenario's browser context visiting pages one at a time (so the consent choice persists)."""
+
+    def __init__(self, crawl: CrawlConfig, scenario: str, knowledge: Knowledge, sink: PageSink,
+                 progress: Progress, after_load: AfterLoad | None) -> None:
+        self.crawl, self.config, self.scenario = crawl, crawl.scan, scenario
+        self.knowledge, self.sink, self.progress, self.after_load = knowledge, sink, progress, after_load
+        self.first_party = first_party_sites([crawl.scan.target])
+        self.pages: list[CrawledPage] = []
+        self.errors: list[ScanError] = []  # errors not tied to one page (launch, browser gone)
+        self.click: ConsentClick | None = None
+        self._crashed: set[object] = set()  # pages whose renderer crashed
+        self._taken_requests = self._taken_images = 0  # capture records already given to a page
+        self._cookie_keys: set[tuple[str, str, str]] = set()
+
+    async def run(self, playwright, chromium: ChromiumInfo,
+                  plan: Callable[[ScenarioCrawl, object], Awaitable[None]]) -> ScenarioCrawl:
+        """Launch the context, let ``plan`` drive the visits, always close and clean up."""
+        profile = make_profile(self.config.block_third_party_cookies)
+        context = None
+        try:
+            context = await launch_scenario(playwright, self.config, chromium, profile, None, self.scenario)
+            self.context = context
+            self.capture = Capture(self.scenario, self.config.target)
+            await plan(self, context)
+        except Exception as exc:
+            kind = "browser-launch" if context is None else "browser-crash"
+            line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+            self.errors.append(ScanError(kind, f"the {self.scenario} crawl stopped: {line}", None, self.scenario))
+        finally:
+            if context is not None:
+                await guard(context.close(), 10)
+            shutil.rmtree(profile, ignore_errors=True)
+        return self
+
+    async def start(self, page) -> object:
+        """Attach the capture, route the user's headers, start the clock; returns the page to drive."""
+        await self.capture.attach(self.context)
+        if self.config.headers:
+            extra = dict(self.config.headers)
+
+            async def add_headers(route):  # only requests to the target's origin get the user's headers
+                await route.continue_(headers={**await route.request.all_headers(), **extra})
+            await self.context.route(origin_of(self.config.target) + "/**", add_headers)
+        self.capture.start()
+        return self._watch(page)
+
+    def _watch(self, page) -> object:
+        page.on("crash", lambda crashed: self._crashed.add(crashed))
+        return page
+
+    async def visit(self, page, url: str, depth: int) -> tuple[object, list[str]]:
+        """Load one page, make the consent choice on the first, record and stream it; returns the page to
+        use next (a new one after a renderer crash) and the page's links in document order."""
+        if self.capture.closed:
+            raise RuntimeError("the browser closed or crashed")
+        errors: list[ScanError] = []
+        visit = await _load(page, url, self.capture, self.config, self.scenario, errors, self.progress)
+        if self.after_load is not None:
+            await self.after_load(page, url, self.scenario)
+        click = None
+        if not self.pages and visit is not None and self.scenario in CONSENT_SCENARIOS and page not in self._crashed:
+            from pixelaudit.consent import click_consent
+
+            click = self.click = await click_consent(
+                page, self.scenario, accept_selector=self.config.accept_selector,
+                reject_selector=self.config.reject_selector, now_ms=self.capture.now_ms)
+            if click.clicked:
+                await self.capture.wait_idle(cap=self.config.wait)
+                await guard(self.capture.snapshot_page(page), 10)
+        links = [] if page in self._crashed else await guard(page.evaluate(LINKS_JS), 3) or []
+        if page in self._crashed:
+            if not any(e.kind == "browser-crash" for e in errors):
+                errors.append(ScanError("browser-crash", f"the page {url} crashed the renderer; the crawl went on "
+                                        "in a new page", url, self.scenario))
+            await guard(page.close(), 5)
+            page = self._watch(await self.context.new_page())
+        await guard(self.capture.snapshot_cookies(self.context), 10)
+        self._record(url, depth, visit, errors, click)
+        return page, [link for link in links if isinstance(link, str)]
+
+    def _record(self, url: str, depth: int, visit: PageVisit | None, errors: list[ScanError],
+                click: ConsentClick | None) -> None:
+        # Requests still in flight from the previous page land in this one's slice; their page_url says where.
+        seen = self.capture.result()
+        new_cookies = []
+        for c in seen.cookies:  # a cookie belongs to the page after which it first showed in the jar
+            if (key := (c.name, c.domain, c.path)) not in self._cookie_keys:
+                self._cookie_keys.add(key)
+                new_cookies.append(c)
+        part = CaptureResult(seen.requests[self._taken_requests:], tuple(new_cookies), (),
+                             seen.images[self._taken_images:], ())
+        self._taken_requests, self._taken_images = len(seen.requests), len(seen.images)
+        consent_at = self.click.time_ms if self.click and self.click.clicked else None
+        requests, cookies = classify(part, self.knowledge, self.first_party, consent_at_ms=consent_at)
+        page = CrawledPage(self.scenario, url, depth, visit, tuple(errors), tuple(requests), tuple(cookies), click)
+        self.pages.append(page)
+        self.sink.write(page)
+
+
+def _discover_and_visit(crawl: CrawlConfig, frontier: Frontier, order: list[Page], fetcher,
+                        found: list[Discovery]) -> Callable[[ScenarioCrawl, object], Awaitable[None]]:
+    """Phase 1's plan: discovery, then the frontier's pages in order, each page's links added as it is done.
+
+    robots.txt and sitemaps are fetched by ``fetcher``, a page in a context of its own with no capture, so
+    they are never audited as pages nor attributed to one.
+    """
+    timeout = crawl.scan.timeout
+
+    async def plan(run: ScenarioCrawl, context) -> None:
+        discovery = await discover(fetcher, frontier.root, timeout)
+        found.append(discovery)
+
+        async def admit(url: str, depth: int, source: str) -> None:
+            normalised = normalise(url)
+            if crawl.respect_robots and normalised is not None:
+                robots = await _robots_for(fetcher, normalised, discovery, timeout)
+                if robots is not None and not robots.allowed(normalised, ROBOTS_AGENT):
+                    return
+            frontier.add(url, depth, source)
+
+        for url in discovery.sitemap_pages:
+            await admit(url, 1, "sitemap")
+        page = await run.start(context.pages[0] if context.pages else await context.new_page())
+        while (item := frontier.pop()) is not None:
+            run.progress(f"[{run.scenario}] page {len(order) + 1}: {item.url} (depth {item.depth})")
+            order.append(item)
+            page, links = await run.visit(page, item.url, item.depth)
+            frontier.done(item.url)
+            if page.url.startswith(("http://", "https://")):
+                frontier.mark_seen(page.url)  # where it redirected to
+            for link in links:
+                await admit(link, item.depth + 1, item.url)
+
+    return plan
+
+
+def _replay(order: list[Page]) -> Callable[[ScenarioCrawl, object], Awaitable[None]]:
+    """Phase 2's plan: the pages phase 1 visited, in the same order."""
+
+    async def plan(run: ScenarioCrawl, context) -> None:
+        page = await run.start(context.pages[0] if context.pages else await context.new_page())
+        for i, item in enumerate(order):
+            run.progress(f"[{run.scenario}] page {i + 1}/{len(order)}: {item.url}")
+            page, _links = await run.visit(page, item.url, item.depth)
+
+    return plan
+
+
+def first_scenario(scenarios: tuple[str, ...]) -> str:
+    """The scenario that discovers the pages: no-interaction when selected (nothing clicked can hide links)."""
+    return "no-interaction" if "no-interaction" in scenarios else scenarios[0]
+
+
+async def crawl_site(crawl: CrawlConfig, knowledge: Knowledge | RuleSet, progress: Progress = lambda _m: None,
+                     chromium: ChromiumInfo | None = None, after_load: AfterLoad | None = None) -> ScanResult:
+    """Crawl ``crawl.scan.target`` in every configured scenario; ``OUT/pages.jsonl`` streams as pages finish."""
+    knowledge = knowledge if isinstance(knowledge, Knowledge) else Knowledge(knowledge)
+    started = datetime.now(UTC)
+    chromium = chromium or find_chromium(crawl.scan.chromium)
+    config = crawl.scan
+    frontier = Frontier(config.target, max_pages=crawl.max_pages, max_depth=crawl.max_depth, scope=crawl.scope,
+                        url_filter=UrlFilter(crawl.include, crawl.exclude))
+    sink = PageSink(Path(config.out_dir) / PAGES_FILE)
+    order: list[Page] = []
+    found: list[Discovery] = []
+    first = first_scenario(config.scenarios)
+    fetch_profile = make_profile(config.block_third_party_cookies)
+    try:
+        async with async_playwright() as playwright:
+            fetch_context = await launch_scenario(playwright, config, chromium, fetch_profile, None, first)
+            try:
+                fetcher = fetch_context.pages[0] if fetch_context.pages else await fetch_context.new_page()
+                lead = await ScenarioCrawl(crawl, first, knowledge, sink, progress, after_load).run(
+                    playwright, chromium, _discover_and_visit(crawl, frontier, order, fetcher, found))
+            finally:
+                await guard(fetch_context.close(), 10)
+            others = await asyncio.gather(*(
+                ScenarioCrawl(crawl, s, knowledge, sink, progress, after_load).run(playwright, chromium, _replay(order))
+                for s in config.scenarios if s != first))
+    finally:
+        sink.close()
+        shutil.rmtree(fetch_profile, ignore_errors=True)
+    runs = {r.scenario: r for r in (lead, *others)}
+    return _site_result(crawl, knowledge, chromium, started, [runs[s] for s in config.scenarios], frontier,
+                        found[0] if found else Discovery())
+
+
+def _site_result(crawl: CrawlConfig, knowledge: Knowledge, chromium: ChromiumInfo, started: datetime,
+                 runs: list[ScenarioCrawl], frontier: Frontier, found: Discovery) -> ScanResult:
+    """The site's findings.json: every page, requests and cookies concatenated, findings over all of them."""
+    pages, requests, cookies, cookie_pages, errors = [], [], [], [], []
+    for run in runs:
+        errors += run.errors
+        for p in run.pages:
+            pages.append(p.visit or PageVisit(p.url, p.scenario, None, None))
+            requests += p.requests
+            cookies += p.cookies
+            cookie_pages += [p.url] * len(p.cookies)
+            errors += p.errors
+    clicks = {run.scenario: run.click for run in runs if run.click}
+    options = crawl.provenance()
+    options["crawl"] |= {"refused": frontier.refused, "sitemap_pages": len(found.sitemap_pages),
+                         "sitemap_problems": found.problems}
+    config = crawl.scan
+    return ScanResult(
+        target=config.target, kind="site", started_at=started, finished_at=datetime.now(UTC),
+        browser_version=chromium.version, browser_path=chromium.path, scenarios=config.scenarios,
+        pages=tuple(pages), requests=tuple(requests), cookies=tuple(cookies), storage=(), websockets=(),
+        clicks=clicks, errors=tuple(errors),
+        findings=tuple(derive_findings(requests, cookies, clicks, cookie_pages=cookie_pages)),
+        options=options, rules_info=rules_info(knowledge), rule_docs=knowledge.rules.docs_for(
+            {m.rule for m in (*(r.tracker for r in requests), *(c.tracker for c in cookies)) if m}))
