@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pixelaudit.browser import QUIET_ARGS, ChromiumInfo, find_chromium
+from pixelaudit.browser import FEATURE_ARGS, QUIET_ARGS, ChromiumInfo, find_chromium
 from pixelaudit.config import host_resolver_rules
 from pixelaudit.mail.analyse import analyse
 from pixelaudit.mail.model import Mail, MailError
@@ -65,7 +65,7 @@ def _launch_args(config: MailConfig) -> list[str]:
     (intercepted) origins never resolve: Chromium preconnects to a navigation's origin by itself."""
     rules = host_resolver_rules(config.resolve) or (None if config.live else "MAP * ~NOTFOUND")
     own = ", ".join(f"MAP {urlsplit(origin).hostname} ~NOTFOUND" for origin in (MAIL_ORIGIN, CID_ORIGIN))
-    return [*QUIET_ARGS, f"--host-resolver-rules={own}" + (f", {rules}" if rules else "")]
+    return [*QUIET_ARGS, *FEATURE_ARGS, f"--host-resolver-rules={own}" + (f", {rules}" if rules else "")]
 
 
 class _Browser:
