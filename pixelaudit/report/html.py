@@ -46,7 +46,8 @@ def _render_any(result: dict, out_dir: pathlib.Path) -> str:
 def render(result: dict, out_dir: pathlib.Path | None = None) -> str:
     """The report page as a string (banner screenshots beside it in out_dir are inlined)."""
     view = {**build_view(result), "clicks": html_consent.clicks(result, out_dir),
-            "matrix": html_consent.scenario_matrix(result), "consent_mode": html_consent.consent_mode(result)}
+            "matrix": html_consent.scenario_matrix(result), "consent_mode": html_consent.consent_mode(result),
+            "tcf": html_consent.tcf_rows(result)}
     return _environment().get_template("report.html.j2").render(view=view)
 
 

@@ -109,3 +109,24 @@ def clicks(result: dict, out_dir: Path | None) -> list[dict]:
             image = "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
         out.append({**click, "image": image})
     return out
+
+
+def tcf_rows(result: dict) -> list[dict]:
+    """Each TC string read (scenario, before/after the choice), decoded for the report, with its verdict."""
+    rows = []
+    for state in result.get("tcf") or []:
+        decoded = state.get("decoded") or {}
+        purposes, count = decoded.get("purposes_consent") or [], decoded.get("vendors_consent_count") or 0
+        granted = bool(purposes or count) and not decoded.get("error")
+        before = state.get("moment") == "before-choice"
+        if granted and (before or state.get("scenario") == "reject"):
+            verdict, severity = ("consent before the visitor acted" if before else "consent after reject"), "high"
+        else:
+            verdict, severity = ("undecodable" if decoded.get("error") else "as chosen"), None
+        rows.append({"scenario": state.get("scenario"), "moment": "before" if before else "after",
+                     "cmp_id": state.get("cmp_id"), "via": state.get("via"), "event_status": state.get("event_status"),
+                     "policy_version": decoded.get("policy_version"), "purposes": purposes or None,
+                     "vendor_count": count, "vendors": (decoded.get("vendors_consent") or [])[:20] or None,
+                     "verdict": decoded.get("error") or verdict, "severity": severity,
+                     "tc_string": state.get("tc_string")})
+    return rows

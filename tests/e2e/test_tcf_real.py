@@ -68,6 +68,10 @@ def test_cmpapi_granting_before_the_choice(scan):
     finding = next(f for f in result["findings"])
     assert finding["severity"] == "high" and finding["evidence"]["cmp_id"] == 301
     assert finding["evidence"]["event_status"] == "cmpuishown"
+    from pixelaudit.report.html import render
+
+    page = render(result)  # the report shows the TC strings and the verdict
+    assert 'id="tcf"' in page and page.count("consent before the visitor acted") == 1
 
 
 def test_cmpapi_in_a_cross_origin_iframe_is_read_by_postmessage(scan):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pixelaudit.consentmode import read_hit
 from pixelaudit.report.html import render
-from pixelaudit.report.html_consent import clicks, consent_mode, scenario_matrix
+from pixelaudit.report.html_consent import clicks, consent_mode, scenario_matrix, tcf_rows
 
 PAGE1, PAGE2 = "https://shop.example/", "https://shop.example/next"
 
@@ -134,3 +134,27 @@ def test_report_shows_the_decoded_consent_mode(tmp_path: Path) -> None:
     assert "simoahava.com/analytics/consent-mode-v2-google-tags" in block
     empty = render({"scenarios": ["reject"], "requests": [req("reject", True, PAGE1)]}, tmp_path)
     assert "No Google hit carried gcs or gcd." in empty
+
+
+def test_tcf_states_are_shown_with_their_verdicts(tmp_path: Path) -> None:
+    granted = {"cmp_id": 301, "policy_version": 4, "purposes_consent": [1, 2, 3], "vendors_consent_count": 2,
+               "vendors_consent": [1, 755]}
+    empty = {"cmp_id": 301, "policy_version": 4, "purposes_consent": [], "vendors_consent_count": 0,
+             "vendors_consent": []}
+    result = {"kind": "site", "target": "https://tcf.example/", "scenarios": ["reject", "accept"], "requests": [],
+              "findings": [], "tcf": [
+                  {"scenario": "reject", "moment": "before-choice", "cmp_id": 301, "via": "__tcfapi",
+                   "event_status": "cmpuishown", "tc_string": "CQ<script>x", "decoded": granted},
+                  {"scenario": "reject", "moment": "after-choice", "cmp_id": 301, "via": "__tcfapi",
+                   "event_status": "useractioncomplete", "tc_string": "CQempty", "decoded": empty},
+                  {"scenario": "accept", "moment": "after-choice", "cmp_id": 301, "via": "postMessage",
+                   "event_status": "useractioncomplete", "tc_string": "CQall", "decoded": granted}]}
+    rows = tcf_rows(result)
+    assert [(r["scenario"], r["moment"], r["verdict"], r["severity"]) for r in rows] == [
+        ("reject", "before", "consent before the visitor acted", "high"),
+        ("reject", "after", "as chosen", None),
+        ("accept", "after", "as chosen", None)]
+    assert rows[0]["purposes"] == [1, 2, 3] and rows[0]["vendors"] == [1, 755] and rows[2]["via"] == "postMessage"
+    page = render(result, tmp_path)
+    assert 'id="tcf"' in page and "consent before the visitor acted" in page
+    assert "CQ&lt;script&gt;x" in page and "<script>x" not in page
