@@ -71,7 +71,7 @@ def test_cmpapi_granting_before_the_choice(scan):
     from pixelaudit.report.html import render
 
     page = render(result)  # the report shows the TC strings and the verdict
-    assert 'id="tcf"' in page and page.count("consent before the visitor acted") == 1
+    assert 'id="tcf"' in page and page.count('<div class="sub">consent before the visitor acted</div>') == 1
 
 
 def test_cmpapi_in_a_cross_origin_iframe_is_read_by_postmessage(scan):
