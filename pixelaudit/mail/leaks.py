@@ -172,7 +172,7 @@ _RIGHT = {
 }
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # ~40 identities: a batch has few recipients; bounded memory
 def _pattern(form: IdentityForm) -> re.Pattern[str]:
     flags = 0 if form.case_sensitive else re.IGNORECASE
     return re.compile(_LEFT[form.boundary] + re.escape(form.value) + _RIGHT[form.boundary], flags)
