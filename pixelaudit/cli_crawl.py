@@ -78,13 +78,17 @@ def crawl(
                                                         help="CSS selector of your banner's accept button.")] = None,
     reject_selector: Annotated[str | None, typer.Option("--reject-selector", envvar="PIXELAUDIT_REJECT_SELECTOR",
                                                         help="CSS selector of your banner's reject button.")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", envvar="PIXELAUDIT_RESUME",
+        help="Go on with the interrupted crawl in --out (same URL and options): pages done are kept, not revisited.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Crawl a site (links, sitemap.xml, robots.txt) and audit every page in each scenario; writes
     findings.json and report.html at the end and pages.jsonl as each page finishes."""
     from pixelaudit.browser import BrowserNotFound
     from pixelaudit.classify import Knowledge
-    from pixelaudit.crawl.run import CrawlConfig, crawl_site
+    from pixelaudit.crawl.run import CrawlConfig, ResumeError, crawl_site
     from pixelaudit.crawl.urls import PatternError, UrlFilter
     from pixelaudit.report import write_reports
     from pixelaudit.result import to_dict
@@ -92,6 +96,8 @@ def crawl(
 
     try:
         target = parse_target(url)
+        if resume and out is None:
+            raise ConfigError("--resume needs --out: the folder of the crawl to go on with")
         if scope not in ("host", "site"):
             raise ConfigError(f"--scope {scope!r}: choose from host, site")
         UrlFilter(tuple(include or ()), tuple(exclude or ()))  # a bad pattern fails now, not mid-crawl
@@ -104,7 +110,7 @@ def crawl(
             scenarios=parse_scenarios(scenarios), accept_selector=accept_selector, reject_selector=reject_selector)
         crawl_config = CrawlConfig(config, max_pages=max_pages, max_depth=depth, scope=scope,  # type: ignore[arg-type]
                                    include=tuple(include or ()), exclude=tuple(exclude or ()),
-                                   respect_robots=respect_robots)
+                                   respect_robots=respect_robots, resume=resume)
         knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]))
     except (ConfigError, PatternError, RuleError) as exc:
         _fail(str(exc))
@@ -113,6 +119,8 @@ def crawl(
             result = asyncio.run(crawl_site(crawl_config, knowledge, progress))
         except BrowserNotFound as exc:
             _fail(str(exc), 3)
+        except ResumeError as exc:
+            _fail(str(exc))
         data = to_dict(result)
         try:
             written = write_reports(data, config.out_dir, config.formats)

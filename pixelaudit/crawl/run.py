@@ -5,21 +5,21 @@ the frontier's pages one at a time in one browser context, adding each page's li
 goes. Phase 2: every other scenario visits the same ordered list, concurrently with each other, each in its
 own context, so a consent choice made on the first page persists for the rest (reject once, then navigate).
 
-After each page one JSON line per (scenario, page) is appended to ``OUT/pages.jsonl``. The site's result
-(findings.json, report.html) is built at the end from the records kept in memory: memory grows with the
-crawl (v1; the issue wants it rebuilt from disk).
+After each page one JSON line per (scenario, page) is appended to ``OUT/pages.jsonl`` and the page is
+recorded as done in ``OUT/state.sqlite`` (with phase 1's frontier), so ``resume`` goes on where a killed crawl
+stopped. The site's result (findings.json, report.html) is built at the end from pages.jsonl read back from
+disk, not from pages kept in memory. Still in memory: each scenario context's Capture keeps every record of
+that context until it closes, and the final read-back holds all pages' records at once.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
 
 from playwright.async_api import async_playwright
 
@@ -29,16 +29,18 @@ from pixelaudit.classify import Knowledge, classify, first_party_sites
 from pixelaudit.config import ScanConfig, origin_of
 from pixelaudit.crawl.discover import Robots, SitemapWalk, robots_url, sitemap_urls
 from pixelaudit.crawl.frontier import Frontier, Page
+from pixelaudit.crawl.pages import PAGES_FILE, CrawledPage, PageSink, page_from_line, read_lines
+from pixelaudit.crawl.state import STATE_FILE, CrawlState, ResumeError
 from pixelaudit.crawl.urls import Scope, UrlFilter, normalise
 from pixelaudit.findings import derive_findings
-from pixelaudit.model import ClassifiedCookie, ClassifiedRequest, ConsentClick, PageVisit, ScanError
-from pixelaudit.result import ScanResult, _cookie, _request
+from pixelaudit.model import ConsentClick, PageVisit, ScanError
+from pixelaudit.result import ScanResult
 from pixelaudit.rules import RuleSet
 from pixelaudit.scan import rules_info
 from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, _load, guard
 
 ROBOTS_AGENT = "pixelaudit"
-PAGES_FILE = "pages.jsonl"
+__all__ = ["PAGES_FILE", "STATE_FILE", "CrawlConfig", "ResumeError", "crawl_site"]
 Progress = Callable[[str], None]
 AfterLoad = Callable[[object, str, str], Awaitable[None]]  # (page, url, scenario): a test's hook
 
@@ -54,26 +56,13 @@ class CrawlConfig:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     respect_robots: bool = False
+    resume: bool = False  # go on from OUT/state.sqlite instead of starting afresh
 
     def provenance(self) -> dict:
         """Options as recorded in findings.json."""
         return {**self.scan.provenance(), "crawl": {
             "max_pages": self.max_pages, "depth": self.max_depth, "scope": self.scope,
             "include": list(self.include), "exclude": list(self.exclude), "respect_robots": self.respect_robots}}
-
-
-@dataclass(frozen=True, slots=True)
-class CrawledPage:
-    """One page visited in one scenario, classified."""
-
-    scenario: str
-    url: str
-    depth: int
-    visit: PageVisit | None
-    errors: tuple[ScanError, ...]
-    requests: tuple[ClassifiedRequest, ...]
-    cookies: tuple[ClassifiedCookie, ...]
-    click: ConsentClick | None = None
 
 
 @dataclass(slots=True)
@@ -83,40 +72,6 @@ class Discovery:
     robots: dict[str, Robots] = field(default_factory=dict)
     sitemap_pages: tuple[str, ...] = ()
     problems: list[str] = field(default_factory=list)
-
-
-class PageSink:
-    """``pages.jsonl``: one line per (scenario, page), flushed as soon as the page is done."""
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._file: TextIO = path.open("w", encoding="utf-8")
-        self._index: dict[str, tuple[int, int]] = {}  # scenario -> (requests, cookies) written so far
-
-    def write(self, page: CrawledPage) -> None:
-        """Append the page's line; request/cookie indexes count within the scenario."""
-        n_req, n_cookie = self._index.get(page.scenario, (0, 0))
-        visit = page.visit
-        line = {
-            "scenario": page.scenario, "url": page.url, "depth": page.depth,
-            "status": visit.status if visit else None, "final_url": visit.final_url if visit else None,
-            "title": visit.title if visit else None,
-            "errors": [{"kind": e.kind, "message": e.message, "url": e.url, "scenario": e.scenario,
-                        "fatal": e.fatal} for e in page.errors],
-            "consent_click": None if page.click is None else {
-                "action": page.click.action, "banner_found": page.click.banner_found, "clicked": page.click.clicked,
-                "button_text": page.click.button_text, "method": page.click.method, "time_ms": page.click.time_ms},
-            "requests": [_request(n_req + i, cr) for i, cr in enumerate(page.requests)],
-            "cookies": [_cookie(n_cookie + i, cc) for i, cc in enumerate(page.cookies)],
-        }
-        self._index[page.scenario] = (n_req + len(page.requests), n_cookie + len(page.cookies))
-        self._file.write(json.dumps(line, ensure_ascii=False) + "\n")
-        self._file.flush()
-
-    def close(self) -> None:
-        """Close the file."""
-        self._file.close()
 
 
 async def _fetch(page, url: str, timeout: float) -> tuple[int | None, bytes | None]:
@@ -162,11 +117,12 @@ class ScenarioCrawl:
     """One scenario's browser context visiting pages one at a time (so the consent choice persists)."""
 
     def __init__(self, crawl: CrawlConfig, scenario: str, knowledge: Knowledge, sink: PageSink,
-                 progress: Progress, after_load: AfterLoad | None) -> None:
+                 state: CrawlState, progress: Progress, after_load: AfterLoad | None) -> None:
         self.crawl, self.config, self.scenario = crawl, crawl.scan, scenario
-        self.knowledge, self.sink, self.progress, self.after_load = knowledge, sink, progress, after_load
+        self.knowledge, self.sink, self.state = knowledge, sink, state
+        self.progress, self.after_load = progress, after_load
         self.first_party = first_party_sites([crawl.scan.target])
-        self.pages: list[CrawledPage] = []
+        self.visited = 0  # pages visited by this context (a resumed consent scenario clicks again on its first)
         self.errors: list[ScanError] = []  # errors not tied to one page (launch, browser gone)
         self.click: ConsentClick | None = None
         self._crashed: set[object] = set()  # pages whose renderer crashed
@@ -209,9 +165,9 @@ class ScenarioCrawl:
         page.on("crash", lambda crashed: self._crashed.add(crashed))
         return page
 
-    async def visit(self, page, url: str, depth: int) -> tuple[object, list[str]]:
+    async def visit(self, page, url: str, depth: int) -> tuple[object, list[str], CrawledPage]:
         """Load one page, make the consent choice on the first, record and stream it; returns the page to
-        use next (a new one after a renderer crash) and the page's links in document order."""
+        use next (a new one after a renderer crash), the page's links in document order and its record."""
         if self.capture.closed:
             raise RuntimeError("the browser closed or crashed")
         errors: list[ScanError] = []
@@ -219,7 +175,7 @@ class ScenarioCrawl:
         if self.after_load is not None:
             await self.after_load(page, url, self.scenario)
         click = None
-        if not self.pages and visit is not None and self.scenario in CONSENT_SCENARIOS and page not in self._crashed:
+        if not self.visited and visit is not None and self.scenario in CONSENT_SCENARIOS and page not in self._crashed:
             from pixelaudit.consent import click_consent
 
             click = self.click = await click_consent(
@@ -236,11 +192,11 @@ class ScenarioCrawl:
             await guard(page.close(), 5)
             page = self._watch(await self.context.new_page())
         await guard(self.capture.snapshot_cookies(self.context), 10)
-        self._record(url, depth, visit, errors, click)
-        return page, [link for link in links if isinstance(link, str)]
+        crawled = self._record(url, depth, visit, errors, click)
+        return page, [link for link in links if isinstance(link, str)], crawled
 
     def _record(self, url: str, depth: int, visit: PageVisit | None, errors: list[ScanError],
-                click: ConsentClick | None) -> None:
+                click: ConsentClick | None) -> CrawledPage:
         # Requests still in flight from the previous page land in this one's slice; their page_url says where.
         seen = self.capture.result()
         new_cookies = []
@@ -254,8 +210,13 @@ class ScenarioCrawl:
         consent_at = self.click.time_ms if self.click and self.click.clicked else None
         requests, cookies = classify(part, self.knowledge, self.first_party, consent_at_ms=consent_at)
         page = CrawledPage(self.scenario, url, depth, visit, tuple(errors), tuple(requests), tuple(cookies), click)
-        self.pages.append(page)
+        self.visited += 1
         self.sink.write(page)
+        return page
+
+
+def _page_list(order: list[Page]) -> list[list]:
+    return [[p.url, p.depth, p.source, p.seq] for p in order]
 
 
 def _discover_and_visit(crawl: CrawlConfig, frontier: Frontier, order: list[Page], fetcher,
@@ -263,13 +224,17 @@ def _discover_and_visit(crawl: CrawlConfig, frontier: Frontier, order: list[Page
     """Phase 1's plan: discovery, then the frontier's pages in order, each page's links added as it is done.
 
     robots.txt and sitemaps are fetched by ``fetcher``, a page in a context of its own with no capture, so
-    they are never audited as pages nor attributed to one.
+    they are never audited as pages nor attributed to one. A resumed crawl whose frontier was saved skips
+    discovery (its sitemap pages are in the frontier already).
     """
     timeout = crawl.scan.timeout
 
     async def plan(run: ScenarioCrawl, context) -> None:
-        discovery = await discover(fetcher, frontier.root, timeout)
-        found.append(discovery)
+        if found:
+            discovery = found[0]
+        else:
+            discovery = await discover(fetcher, frontier.root, timeout)
+            found.append(discovery)
 
         async def admit(url: str, depth: int, source: str) -> None:
             normalised = normalise(url)
@@ -279,30 +244,40 @@ def _discover_and_visit(crawl: CrawlConfig, frontier: Frontier, order: list[Page
                     return
             frontier.add(url, depth, source)
 
-        for url in discovery.sitemap_pages:
-            await admit(url, 1, "sitemap")
+        if run.state.get("frontier") is None:
+            for url in discovery.sitemap_pages:
+                await admit(url, 1, "sitemap")
+            run.state.put("discovery", {"sitemap_pages": list(discovery.sitemap_pages),
+                                        "problems": discovery.problems})
+            run.state.put("frontier", frontier.to_dict())
         page = await run.start(context.pages[0] if context.pages else await context.new_page())
         while (item := frontier.pop()) is not None:
             run.progress(f"[{run.scenario}] page {len(order) + 1}: {item.url} (depth {item.depth})")
             order.append(item)
-            page, links = await run.visit(page, item.url, item.depth)
+            page, links, crawled = await run.visit(page, item.url, item.depth)
             frontier.done(item.url)
             if page.url.startswith(("http://", "https://")):
                 frontier.mark_seen(page.url)  # where it redirected to
             for link in links:
                 await admit(link, item.depth + 1, item.url)
+            status = crawled.visit.status if crawled.visit else None
+            run.state.page_done(run.scenario, item.url, item.depth, status, frontier.to_dict(), _page_list(order))
+        run.state.put("phase1_done", True)
 
     return plan
 
 
-def _replay(order: list[Page]) -> Callable[[ScenarioCrawl, object], Awaitable[None]]:
-    """Phase 2's plan: the pages phase 1 visited, in the same order."""
+def _replay(order: list[Page], done: set[str]) -> Callable[[ScenarioCrawl, object], Awaitable[None]]:
+    """Phase 2's plan: the pages phase 1 visited, in the same order (less those ``done`` before a resume)."""
 
     async def plan(run: ScenarioCrawl, context) -> None:
         page = await run.start(context.pages[0] if context.pages else await context.new_page())
         for i, item in enumerate(order):
+            if item.url in done:
+                continue
             run.progress(f"[{run.scenario}] page {i + 1}/{len(order)}: {item.url}")
-            page, _links = await run.visit(page, item.url, item.depth)
+            page, _links, crawled = await run.visit(page, item.url, item.depth)
+            run.state.page_done(run.scenario, item.url, item.depth, crawled.visit.status if crawled.visit else None)
 
     return plan
 
@@ -312,57 +287,106 @@ def first_scenario(scenarios: tuple[str, ...]) -> str:
     return "no-interaction" if "no-interaction" in scenarios else scenarios[0]
 
 
+def _what(crawl: CrawlConfig) -> dict:
+    """What must match for a folder's crawl to be resumed: target, scenarios and the crawl options."""
+    return {"target": crawl.scan.target, "scenarios": list(crawl.scan.scenarios),
+            "crawl": crawl.provenance()["crawl"]}
+
+
+def _open_state(crawl: CrawlConfig) -> tuple[CrawlState, list[dict]]:
+    """The folder's state (fresh, or the interrupted crawl's) and the pages.jsonl lines to keep."""
+    out = Path(crawl.scan.out_dir)
+    if not crawl.resume:
+        state = CrawlState.fresh(out / STATE_FILE)
+        state.put("crawl", _what(crawl))
+        state.put("started_at", datetime.now(UTC).isoformat())
+        return state, []
+    state = CrawlState.existing(out / STATE_FILE)
+    if state.get("crawl") != _what(crawl):
+        state.close()
+        raise ResumeError(f"the crawl in {out} was started with another target, scenarios or crawl options")
+    done, kept = state.done_pairs(), []
+    for line in read_lines(out / PAGES_FILE):  # a line written just before a kill, with no row: visited again
+        if (key := (line["scenario"], line["url"])) in done:
+            done.discard(key)
+            kept.append(line)
+    return state, kept
+
+
 async def crawl_site(crawl: CrawlConfig, knowledge: Knowledge | RuleSet, progress: Progress = lambda _m: None,
                      chromium: ChromiumInfo | None = None, after_load: AfterLoad | None = None) -> ScanResult:
-    """Crawl ``crawl.scan.target`` in every configured scenario; ``OUT/pages.jsonl`` streams as pages finish."""
+    """Crawl ``crawl.scan.target`` in every configured scenario; ``OUT/pages.jsonl`` streams as pages finish.
+
+    With ``crawl.resume`` the crawl goes on from ``OUT/state.sqlite`` (ResumeError when there is none, or it
+    belongs to another crawl): pages done are kept and not visited again.
+    """
     knowledge = knowledge if isinstance(knowledge, Knowledge) else Knowledge(knowledge)
-    started = datetime.now(UTC)
     chromium = chromium or find_chromium(crawl.scan.chromium)
     config = crawl.scan
-    frontier = Frontier(config.target, max_pages=crawl.max_pages, max_depth=crawl.max_depth, scope=crawl.scope,
-                        url_filter=UrlFilter(crawl.include, crawl.exclude))
-    sink = PageSink(Path(config.out_dir) / PAGES_FILE)
-    order: list[Page] = []
-    found: list[Discovery] = []
+    state, kept = _open_state(crawl)
+    started = datetime.fromisoformat(state.get("started_at"))
+    saved = state.get("frontier")
+    frontier = Frontier.from_dict(saved) if saved else Frontier(
+        config.target, max_pages=crawl.max_pages, max_depth=crawl.max_depth, scope=crawl.scope,
+        url_filter=UrlFilter(crawl.include, crawl.exclude))
+    order = [Page(*p) for p in state.get("order") or []]
+    summary = state.get("discovery")
+    found = [] if summary is None or saved is None else [Discovery(
+        sitemap_pages=tuple(summary["sitemap_pages"]), problems=list(summary["problems"]))]
+    sink = PageSink(Path(config.out_dir) / PAGES_FILE, kept)
     first = first_scenario(config.scenarios)
     fetch_profile = make_profile(config.block_third_party_cookies)
     try:
         async with async_playwright() as playwright:
-            fetch_context = await launch_scenario(playwright, config, chromium, fetch_profile, None, first)
-            try:
-                fetcher = fetch_context.pages[0] if fetch_context.pages else await fetch_context.new_page()
-                lead = await ScenarioCrawl(crawl, first, knowledge, sink, progress, after_load).run(
-                    playwright, chromium, _discover_and_visit(crawl, frontier, order, fetcher, found))
-            finally:
-                await guard(fetch_context.close(), 10)
+            if not state.get("phase1_done"):
+                fetch_context = await launch_scenario(playwright, config, chromium, fetch_profile, None, first)
+                try:
+                    fetcher = fetch_context.pages[0] if fetch_context.pages else await fetch_context.new_page()
+                    lead = await ScenarioCrawl(crawl, first, knowledge, sink, state, progress, after_load).run(
+                        playwright, chromium, _discover_and_visit(crawl, frontier, order, fetcher, found))
+                finally:
+                    await guard(fetch_context.close(), 10)
+            else:
+                lead = ScenarioCrawl(crawl, first, knowledge, sink, state, progress, after_load)
             others = await asyncio.gather(*(
-                ScenarioCrawl(crawl, s, knowledge, sink, progress, after_load).run(playwright, chromium, _replay(order))
+                ScenarioCrawl(crawl, s, knowledge, sink, state, progress, after_load).run(
+                    playwright, chromium, _replay(order, set(state.done(s))))
                 for s in config.scenarios if s != first))
     finally:
         sink.close()
+        state.close()
         shutil.rmtree(fetch_profile, ignore_errors=True)
-    runs = {r.scenario: r for r in (lead, *others)}
-    return _site_result(crawl, knowledge, chromium, started, [runs[s] for s in config.scenarios], frontier,
+    return _site_result(crawl, knowledge, chromium, started, [lead, *others], frontier,
                         found[0] if found else Discovery())
 
 
 def _site_result(crawl: CrawlConfig, knowledge: Knowledge, chromium: ChromiumInfo, started: datetime,
                  runs: list[ScenarioCrawl], frontier: Frontier, found: Discovery) -> ScanResult:
-    """The site's findings.json: every page, requests and cookies concatenated, findings over all of them."""
+    """The site's findings.json from pages.jsonl as it is on disk (every run's pages, scenario by scenario),
+    plus this run's errors not tied to a page; findings over all of them."""
+    config = crawl.scan
+    rank = {s: i for i, s in enumerate(config.scenarios)}
+    lines = sorted(read_lines(Path(config.out_dir) / PAGES_FILE), key=lambda line: rank.get(line["scenario"], 0))
     pages, requests, cookies, cookie_pages, errors = [], [], [], [], []
-    for run in runs:
+    for run in sorted(runs, key=lambda r: rank[r.scenario]):
         errors += run.errors
-        for p in run.pages:
-            pages.append(p.visit or PageVisit(p.url, p.scenario, None, None))
-            requests += p.requests
-            cookies += p.cookies
-            cookie_pages += [p.url] * len(p.cookies)
-            errors += p.errors
-    clicks = {run.scenario: run.click for run in runs if run.click}
+    clicks: dict[str, ConsentClick] = {}
+    for line in lines:
+        p = page_from_line(line)
+        pages.append(p.visit or PageVisit(p.url, p.scenario, None, None))
+        requests += p.requests
+        cookies += p.cookies
+        cookie_pages += [p.url] * len(p.cookies)
+        errors += p.errors
+        if p.click is not None and p.scenario not in clicks:
+            clicks[p.scenario] = p.click
+    for run in runs:  # this run's own click keeps its banner screenshot
+        if run.click is not None and clicks.get(run.scenario) == run.click:
+            clicks[run.scenario] = run.click
+    clicks = {s: clicks[s] for s in config.scenarios if s in clicks}
     options = crawl.provenance()
     options["crawl"] |= {"refused": frontier.refused, "sitemap_pages": len(found.sitemap_pages),
-                         "sitemap_problems": found.problems}
-    config = crawl.scan
+                         "sitemap_problems": found.problems, "resumed": crawl.resume}
     return ScanResult(
         target=config.target, kind="site", started_at=started, finished_at=datetime.now(UTC),
         browser_version=chromium.version, browser_path=chromium.path, scenarios=config.scenarios,
