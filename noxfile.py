@@ -45,3 +45,4 @@ def bench(session: nox.Session) -> None:
     _install(session)
     session.run("python", "tests/bench/bench_scan.py", *session.posargs)
     session.run("python", "tests/bench/bench_mail.py")
+    session.run("python", "tests/bench/bench_crawl.py")
