@@ -303,6 +303,9 @@ app.add_typer(rules_app, name="rules")
 from pixelaudit.cli_crawl import crawl  # noqa: E402  (it uses the helpers above)
 
 app.command()(crawl)
+from pixelaudit.cli_batch import batch  # noqa: E402
+
+app.command()(batch)
 
 
 @app.command()

@@ -1,0 +1,91 @@
+"""`pixelaudit batch sites.txt`: flags → one ScanConfig per site → local or Dask scans → OUT/<host>/ + index.
+
+Registered on the main app by cli.py. Exit codes as for `scan`, over every site: 3 when any site is
+incomplete, else 1 when any has findings at/above --fail-on, else 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pixelaudit.cli import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Progress, _checked_cert, _fail
+from pixelaudit.config import ConfigError, ScanConfig, at_or_above, check_fail_on, parse_resolve, parse_scenarios
+
+
+def batch(
+    sites_file: Annotated[Path, typer.Argument(help="Site URLs, one a line; # comments and blank lines skipped.")],
+    out: Annotated[Path, typer.Option("--out", "-o", envvar="PIXELAUDIT_OUT",
+                                      help="Output folder: OUT/<host>/ per site, OUT/batch.json and batch.csv.")
+                   ] = Path("reports/batch"),
+    scenarios: Annotated[str, typer.Option(
+        "--scenarios", envvar="PIXELAUDIT_SCENARIOS",
+        help="Comma-separated: no-interaction, reject, accept, gpc; each in its own browser per site.")
+    ] = "no-interaction,reject,accept,gpc",
+    resolve: Annotated[list[str] | None, typer.Option(
+        "--resolve", envvar="PIXELAUDIT_RESOLVE",
+        help="HOST[:PORT]=IP[:PORT]: connect to IP for HOST, like curl --resolve; '*' maps every host.")] = None,
+    trust_cert: Annotated[list[Path] | None, typer.Option(
+        "--trust-cert", envvar="PIXELAUDIT_TRUST_CERT", help="Trust this leaf certificate (PEM/DER).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
+                                           help="Seconds for each page to load.")] = 30.0,
+    wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
+                                        help="At most this many seconds per page for the network to go quiet.")
+                    ] = 5.0,
+    fail_on: Annotated[str, typer.Option("--fail-on", envvar="PIXELAUDIT_FAIL_ON",
+                                         help="Exit 1 on findings at/above: high, medium, low, info, none.")] = "high",
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", envvar="PIXELAUDIT_JOBS", min=1,
+                                      help="Sites scanned at once in this process [default: half the cores].")
+                    ] = None,
+    dask_scheduler: Annotated[str | None, typer.Option(
+        "--dask-scheduler", envvar="PIXELAUDIT_DASK_SCHEDULER",
+        help="tcp://HOST:8786: one task per site on this Dask cluster (workers need pixelaudit and Chromium, "
+             "and OUT on a shared file system).")] = None,
+    chromium: Annotated[str | None, typer.Option("--chromium", envvar="PIXELAUDIT_CHROMIUM",
+                                                 help="Path of the Chromium binary to use.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result lines.")] = False,
+) -> None:
+    """Scan every site in a file; write each site's findings.json and report.html, and an index of all."""
+    from pixelaudit.batch import BatchError, read_sites, run_dask, run_local, site_configs, write_index
+
+    started = datetime.now(UTC)
+    try:
+        sites = read_sites(sites_file)
+        template = ScanConfig(
+            target=sites[0], out_dir=out.resolve(), resolve=tuple(parse_resolve(r) for r in resolve or ()),
+            trust_certs=tuple(_checked_cert(c).resolve() for c in trust_cert or ()), timeout=timeout, wait=wait,
+            fail_on=check_fail_on(fail_on), scenarios=parse_scenarios(scenarios), chromium=chromium)
+        configs = site_configs(sites, template)
+    except (BatchError, ConfigError) as exc:
+        _fail(str(exc))
+    with Progress(quiet) as progress:
+        try:
+            if dask_scheduler:
+                rows = run_dask(configs, dask_scheduler, progress)
+            else:
+                from pixelaudit.batch import load_knowledge
+
+                workers = jobs or max(1, len(os.sched_getaffinity(0)) // 2)
+                rows = asyncio.run(run_local(configs, load_knowledge(template), workers, progress))
+        except BatchError as exc:
+            _fail(str(exc), EXIT_INCOMPLETE)
+    options = {"scenarios": list(template.scenarios), "timeout": timeout, "wait": wait, "fail_on": fail_on,
+               "resolve": [m.spec() for m in template.resolve], "dask_scheduler": dask_scheduler}
+    written = write_index(rows, out, started, options)
+    for row in rows:
+        state = "complete" if row.complete else "INCOMPLETE"
+        typer.echo(f"{row.target}: {state}; findings: {row.high} high, {row.medium} medium, {row.low} low, "
+                   f"{row.info} info" + (f"; error: {row.error}" if row.error else ""))
+    if not quiet:
+        for path in written:
+            typer.echo(f"  wrote {path}")
+    if not all(r.complete for r in rows):
+        raise typer.Exit(EXIT_INCOMPLETE)
+    level = template.fail_on
+    counts = {s: max(getattr(r, s) for r in rows) for s in ("high", "medium", "low", "info")}
+    raise typer.Exit(EXIT_FINDINGS if any(n and at_or_above(s, level) for s, n in counts.items()) else EXIT_OK)
