@@ -140,14 +140,15 @@ async def run_local(configs: list[ScanConfig], knowledge, jobs: int, progress: P
     return list(await asyncio.gather(*(one(c) for c in configs)))
 
 
-def run_dask(configs: list[ScanConfig], scheduler: str, progress: Progress) -> list[SiteRow]:
+def run_dask(configs: list[ScanConfig], scheduler: str, progress: Progress,
+             connect_timeout: float = 30) -> list[SiteRow]:
     """One task per site on the cluster at ``scheduler``; a task that dies (worker lost) is that site's error."""
     try:
         from distributed import Client
     except ImportError:
         raise BatchError("--dask-scheduler needs the dask extra: pip install 'pixelaudit[dask]'") from None
     try:
-        client = Client(scheduler, timeout=30)
+        client = Client(scheduler, timeout=connect_timeout)
     except (OSError, TimeoutError) as exc:
         raise BatchError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
     rows = []
