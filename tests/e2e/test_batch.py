@@ -43,7 +43,7 @@ def seen(out: Path, host: str) -> set[tuple[str, str | None, str | None]]:
 def local(sites, tmp_path_factory):
     """The batch run in one process (shared by the tests that compare with it)."""
     tmp = tmp_path_factory.mktemp("batch-local")
-    return (tmp / "out", *run_batch(sites, tmp, tmp / "out"))
+    return (tmp / "out", *run_batch(sites, tmp, tmp / "out", "--jobs", "2"))  # two sites at a time
 
 
 def test_local_batch_gives_each_site_its_own_outcome(local):
