@@ -78,6 +78,10 @@ def crawl(
                                                         help="CSS selector of your banner's accept button.")] = None,
     reject_selector: Annotated[str | None, typer.Option("--reject-selector", envvar="PIXELAUDIT_REJECT_SELECTOR",
                                                         help="CSS selector of your banner's reject button.")] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", envvar="PIXELAUDIT_CONCURRENCY", min=1,
+        help="Browser contexts visiting pages at once in the no-interaction scenario's crawl "
+             "[default: usable CPU cores]; consent scenarios use one context each.")] = None,
     resume: Annotated[bool, typer.Option(
         "--resume", envvar="PIXELAUDIT_RESUME",
         help="Go on with the interrupted crawl in --out (same URL and options): pages done are kept, not revisited.")
@@ -88,7 +92,7 @@ def crawl(
     findings.json and report.html at the end and pages.jsonl as each page finishes."""
     from pixelaudit.browser import BrowserNotFound
     from pixelaudit.classify import Knowledge
-    from pixelaudit.crawl.run import CrawlConfig, ResumeError, crawl_site
+    from pixelaudit.crawl.run import CrawlConfig, ResumeError, crawl_site, usable_cores
     from pixelaudit.crawl.urls import PatternError, UrlFilter
     from pixelaudit.report import write_reports
     from pixelaudit.result import to_dict
@@ -110,7 +114,8 @@ def crawl(
             scenarios=parse_scenarios(scenarios), accept_selector=accept_selector, reject_selector=reject_selector)
         crawl_config = CrawlConfig(config, max_pages=max_pages, max_depth=depth, scope=scope,  # type: ignore[arg-type]
                                    include=tuple(include or ()), exclude=tuple(exclude or ()),
-                                   respect_robots=respect_robots, resume=resume)
+                                   respect_robots=respect_robots, resume=resume,
+                                   concurrency=concurrency or usable_cores())
         knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]))
     except (ConfigError, PatternError, RuleError) as exc:
         _fail(str(exc))

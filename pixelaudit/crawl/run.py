@@ -15,6 +15,7 @@ that context until it closes, and the final read-back holds all pages' records a
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from pixelaudit.config import ScanConfig, origin_of
 from pixelaudit.crawl.discover import Robots, SitemapWalk, robots_url, sitemap_urls
 from pixelaudit.crawl.frontier import Frontier, Page
 from pixelaudit.crawl.pages import PAGES_FILE, CrawledPage, PageSink, page_from_line, read_lines
+from pixelaudit.crawl.phase1 import PhaseOne
 from pixelaudit.crawl.state import STATE_FILE, CrawlState, ResumeError
 from pixelaudit.crawl.urls import Scope, UrlFilter, normalise
 from pixelaudit.findings import derive_findings
@@ -40,7 +42,7 @@ from pixelaudit.scan import rules_info
 from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, _load, guard
 
 ROBOTS_AGENT = "pixelaudit"
-__all__ = ["PAGES_FILE", "STATE_FILE", "CrawlConfig", "ResumeError", "crawl_site"]
+__all__ = ["PAGES_FILE", "STATE_FILE", "CrawlConfig", "ResumeError", "crawl_site", "usable_cores"]
 Progress = Callable[[str], None]
 AfterLoad = Callable[[object, str, str], Awaitable[None]]  # (page, url, scenario): a test's hook
 
@@ -57,6 +59,7 @@ class CrawlConfig:
     exclude: tuple[str, ...] = ()
     respect_robots: bool = False
     resume: bool = False  # go on from OUT/state.sqlite instead of starting afresh
+    concurrency: int = 1  # phase 1's contexts when the first scenario is no-interaction (consent ones: one each)
 
     def provenance(self) -> dict:
         """Options as recorded in findings.json."""
@@ -166,8 +169,9 @@ class ScenarioCrawl:
         return page
 
     async def visit(self, page, url: str, depth: int) -> tuple[object, list[str], CrawledPage]:
-        """Load one page, make the consent choice on the first, record and stream it; returns the page to
-        use next (a new one after a renderer crash), the page's links in document order and its record."""
+        """Load one page, make the consent choice on the first, classify what it did; returns the page to
+        use next (a new one after a renderer crash), the page's links in document order and its record
+        (the caller streams it to pages.jsonl)."""
         if self.capture.closed:
             raise RuntimeError("the browser closed or crashed")
         errors: list[ScanError] = []
@@ -211,60 +215,37 @@ class ScenarioCrawl:
         requests, cookies = classify(part, self.knowledge, self.first_party, consent_at_ms=consent_at)
         page = CrawledPage(self.scenario, url, depth, visit, tuple(errors), tuple(requests), tuple(cookies), click)
         self.visited += 1
-        self.sink.write(page)
         return page
 
 
-def _page_list(order: list[Page]) -> list[list]:
-    return [[p.url, p.depth, p.source, p.seq] for p in order]
-
-
-def _discover_and_visit(crawl: CrawlConfig, frontier: Frontier, order: list[Page], fetcher,
-                        found: list[Discovery]) -> Callable[[ScenarioCrawl, object], Awaitable[None]]:
-    """Phase 1's plan: discovery, then the frontier's pages in order, each page's links added as it is done.
+async def _phase_one(crawl: CrawlConfig, frontier: Frontier, order: list[Page], fetcher, found: list[Discovery],
+                     state: CrawlState, workers: list[ScenarioCrawl], playwright, chromium: ChromiumInfo) -> None:
+    """Discovery (unless a resumed crawl's frontier has it), then the workers' visits (see phase1.py).
 
     robots.txt and sitemaps are fetched by ``fetcher``, a page in a context of its own with no capture, so
-    they are never audited as pages nor attributed to one. A resumed crawl whose frontier was saved skips
-    discovery (its sitemap pages are in the frontier already).
+    they are never audited as pages nor attributed to one.
     """
     timeout = crawl.scan.timeout
+    if not found:
+        found.append(await discover(fetcher, frontier.root, timeout))
+    discovery = found[0]
 
-    async def plan(run: ScenarioCrawl, context) -> None:
-        if found:
-            discovery = found[0]
-        else:
-            discovery = await discover(fetcher, frontier.root, timeout)
-            found.append(discovery)
+    async def admit(url: str, depth: int, source: str) -> None:
+        normalised = normalise(url)
+        if crawl.respect_robots and normalised is not None:
+            robots = await _robots_for(fetcher, normalised, discovery, timeout)
+            if robots is not None and not robots.allowed(normalised, ROBOTS_AGENT):
+                return
+        frontier.add(url, depth, source)
 
-        async def admit(url: str, depth: int, source: str) -> None:
-            normalised = normalise(url)
-            if crawl.respect_robots and normalised is not None:
-                robots = await _robots_for(fetcher, normalised, discovery, timeout)
-                if robots is not None and not robots.allowed(normalised, ROBOTS_AGENT):
-                    return
-            frontier.add(url, depth, source)
-
-        if run.state.get("frontier") is None:
-            for url in discovery.sitemap_pages:
-                await admit(url, 1, "sitemap")
-            run.state.put("discovery", {"sitemap_pages": list(discovery.sitemap_pages),
-                                        "problems": discovery.problems})
-            run.state.put("frontier", frontier.to_dict())
-        page = await run.start(context.pages[0] if context.pages else await context.new_page())
-        while (item := frontier.pop()) is not None:
-            run.progress(f"[{run.scenario}] page {len(order) + 1}: {item.url} (depth {item.depth})")
-            order.append(item)
-            page, links, crawled = await run.visit(page, item.url, item.depth)
-            frontier.done(item.url)
-            if page.url.startswith(("http://", "https://")):
-                frontier.mark_seen(page.url)  # where it redirected to
-            for link in links:
-                await admit(link, item.depth + 1, item.url)
-            status = crawled.visit.status if crawled.visit else None
-            run.state.page_done(run.scenario, item.url, item.depth, status, frontier.to_dict(), _page_list(order))
-        run.state.put("phase1_done", True)
-
-    return plan
+    if state.get("frontier") is None:
+        for url in discovery.sitemap_pages:
+            await admit(url, 1, "sitemap")
+        state.put("discovery", {"sitemap_pages": list(discovery.sitemap_pages), "problems": discovery.problems})
+        state.put("frontier", frontier.to_dict())
+    shared = PhaseOne(frontier, admit, workers[0].sink, state, order)
+    await asyncio.gather(*(worker.run(playwright, chromium, shared.plan()) for worker in workers))
+    state.put("phase1_done", True)
 
 
 def _replay(order: list[Page], done: set[str]) -> Callable[[ScenarioCrawl, object], Awaitable[None]]:
@@ -277,9 +258,17 @@ def _replay(order: list[Page], done: set[str]) -> Callable[[ScenarioCrawl, objec
                 continue
             run.progress(f"[{run.scenario}] page {i + 1}/{len(order)}: {item.url}")
             page, _links, crawled = await run.visit(page, item.url, item.depth)
+            run.sink.write(crawled)
             run.state.page_done(run.scenario, item.url, item.depth, crawled.visit.status if crawled.visit else None)
 
     return plan
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask where the OS has one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def first_scenario(scenarios: tuple[str, ...]) -> str:
@@ -338,16 +327,15 @@ async def crawl_site(crawl: CrawlConfig, knowledge: Knowledge | RuleSet, progres
     fetch_profile = make_profile(config.block_third_party_cookies)
     try:
         async with async_playwright() as playwright:
+            workers = [ScenarioCrawl(crawl, first, knowledge, sink, state, progress, after_load)
+                       for _ in range(crawl.concurrency if first == "no-interaction" else 1)]
             if not state.get("phase1_done"):
                 fetch_context = await launch_scenario(playwright, config, chromium, fetch_profile, None, first)
                 try:
                     fetcher = fetch_context.pages[0] if fetch_context.pages else await fetch_context.new_page()
-                    lead = await ScenarioCrawl(crawl, first, knowledge, sink, state, progress, after_load).run(
-                        playwright, chromium, _discover_and_visit(crawl, frontier, order, fetcher, found))
+                    await _phase_one(crawl, frontier, order, fetcher, found, state, workers, playwright, chromium)
                 finally:
                     await guard(fetch_context.close(), 10)
-            else:
-                lead = ScenarioCrawl(crawl, first, knowledge, sink, state, progress, after_load)
             others = await asyncio.gather(*(
                 ScenarioCrawl(crawl, s, knowledge, sink, state, progress, after_load).run(
                     playwright, chromium, _replay(order, set(state.done(s))))
@@ -356,7 +344,7 @@ async def crawl_site(crawl: CrawlConfig, knowledge: Knowledge | RuleSet, progres
         sink.close()
         state.close()
         shutil.rmtree(fetch_profile, ignore_errors=True)
-    return _site_result(crawl, knowledge, chromium, started, [lead, *others], frontier,
+    return _site_result(crawl, knowledge, chromium, started, [*workers, *others], frontier,
                         found[0] if found else Discovery())
 
 
@@ -380,13 +368,14 @@ def _site_result(crawl: CrawlConfig, knowledge: Knowledge, chromium: ChromiumInf
         errors += p.errors
         if p.click is not None and p.scenario not in clicks:
             clicks[p.scenario] = p.click
-    for run in runs:  # this run's own click keeps its banner screenshot
+    for run in runs:  # this run's own click keeps its banner screenshot (the workers share no-interaction's: none)
         if run.click is not None and clicks.get(run.scenario) == run.click:
             clicks[run.scenario] = run.click
     clicks = {s: clicks[s] for s in config.scenarios if s in clicks}
     options = crawl.provenance()
     options["crawl"] |= {"refused": frontier.refused, "sitemap_pages": len(found.sitemap_pages),
-                         "sitemap_problems": found.problems, "resumed": crawl.resume}
+                         "sitemap_problems": found.problems, "resumed": crawl.resume,
+                         "concurrency": crawl.concurrency}
     return ScanResult(
         target=config.target, kind="site", started_at=started, finished_at=datetime.now(UTC),
         browser_version=chromium.version, browser_path=chromium.path, scenarios=config.scenarios,

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from pixelaudit.config import ScanConfig, parse_resolve
-from pixelaudit.crawl.run import PAGES_FILE, CrawlConfig, crawl_site
+from pixelaudit.crawl.run import PAGES_FILE, CrawlConfig, crawl_site, usable_cores
 from pixelaudit.result import to_dict
 
 W, B = "https://www.crawl-shop.com", "https://blog.crawl-shop.com"
@@ -212,5 +212,30 @@ def test_cli_crawl_is_deterministic(cli, sites, tmp_path):
         assert "crawled 8 pages" in stdout and (out / "report.html").is_file()
         orders.append([json.loads(line)["url"] for line in (out / PAGES_FILE).read_text().splitlines()])
         assert [p["url"] for p in data["pages"]] == orders[-1]
+        assert data["options"]["crawl"]["concurrency"] == usable_cores()  # the CLI's default
     assert orders[0] == orders[1]
     assert orders[0][:4] == [f"{W}/", f"{W}/category/jackets", f"{W}/category/boots", f"{W}/category/accessories"]
+
+
+@pytest.fixture(scope="module")
+def parallel(crawl):
+    """The full crawl again with two no-interaction contexts sharing the frontier."""
+    return crawl(("no-interaction",), max_pages=200, max_depth=30, scope="site", concurrency=2)
+
+
+def test_two_contexts_visit_the_same_pages_in_the_same_order_with_the_same_findings(full, parallel):
+    (data1, lines1), (data2, lines2) = full, parallel
+    assert urls(lines2) == urls(lines1)  # pages.jsonl is committed in the frontier's pop order
+    assert [line["depth"] for line in lines2] == [line["depth"] for line in lines1]
+    assert data2["options"]["crawl"]["concurrency"] == 2
+
+    def key(data: dict) -> set[tuple]:
+        return {(f["type"], f["host"], f["scenario"], f["evidence"]["page_url"]) for f in data["findings"]}
+
+    assert key(data2) == key(data1)
+
+    def fired(lines: list[dict]) -> dict[str, list[str]]:  # GA's client id is random: compare without queries
+        return {page: [u.split("?")[0] for u in made] for page, made in third_party(lines).items()}
+
+    assert fired(lines2) == fired(lines1)
+    assert {(e["kind"], e["url"]) for e in data2["errors"]} == {(e["kind"], e["url"]) for e in data1["errors"]}
