@@ -82,6 +82,14 @@ def crawl(
         "--concurrency", envvar="PIXELAUDIT_CONCURRENCY", min=1,
         help="Browser contexts visiting pages at once in the no-interaction scenario's crawl "
              "[default: usable CPU cores]; consent scenarios use one context each.")] = None,
+    recycle_after: Annotated[int, typer.Option(
+        "--recycle-after", envvar="PIXELAUDIT_RECYCLE_AFTER", min=1,
+        help="Relaunch a crawling browser after this many pages (and after a crash) to keep memory flat; "
+             "not in consent scenarios, whose choice must hold.")] = 50,
+    retries: Annotated[int, typer.Option(
+        "--retries", envvar="PIXELAUDIT_RETRIES", min=0,
+        help="Retry a page whose navigation failed for a network reason (not an HTTP status), with backoff.")
+    ] = 1,
     resume: Annotated[bool, typer.Option(
         "--resume", envvar="PIXELAUDIT_RESUME",
         help="Go on with the interrupted crawl in --out (same URL and options): pages done are kept, not revisited.")
@@ -115,7 +123,8 @@ def crawl(
         crawl_config = CrawlConfig(config, max_pages=max_pages, max_depth=depth, scope=scope,  # type: ignore[arg-type]
                                    include=tuple(include or ()), exclude=tuple(exclude or ()),
                                    respect_robots=respect_robots, resume=resume,
-                                   concurrency=concurrency or usable_cores())
+                                   concurrency=concurrency or usable_cores(), recycle_after=recycle_after,
+                                   retries=retries)
         knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]))
     except (ConfigError, PatternError, RuleError) as exc:
         _fail(str(exc))

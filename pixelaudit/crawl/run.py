@@ -18,7 +18,7 @@ import asyncio
 import os
 import shutil
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,6 +42,8 @@ from pixelaudit.scan import rules_info
 from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, _load, guard
 
 ROBOTS_AGENT = "pixelaudit"
+NOT_RETRIED = ("http-status", "timeout", "browser-crash")  # the server answered, or the page hung or crashed
+RETRY_BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
 __all__ = ["PAGES_FILE", "STATE_FILE", "CrawlConfig", "ResumeError", "crawl_site", "usable_cores"]
 Progress = Callable[[str], None]
 AfterLoad = Callable[[object, str, str], Awaitable[None]]  # (page, url, scenario): a test's hook
@@ -60,6 +62,8 @@ class CrawlConfig:
     respect_robots: bool = False
     resume: bool = False  # go on from OUT/state.sqlite instead of starting afresh
     concurrency: int = 1  # phase 1's contexts when the first scenario is no-interaction (consent ones: one each)
+    recycle_after: int = 50  # phase 1 relaunches a context's browser after this many pages (not consent ones)
+    retries: int = 1  # more attempts for a page whose navigation failed for a network reason
 
     def provenance(self) -> dict:
         """Options as recorded in findings.json."""
@@ -130,27 +134,59 @@ class ScenarioCrawl:
         self.click: ConsentClick | None = None
         self._crashed: set[object] = set()  # pages whose renderer crashed
         self._taken_requests = self._taken_images = 0  # capture records already given to a page
-        self._cookie_keys: set[tuple[str, str, str]] = set()
+        self._cookie_keys: set[tuple[str, str, str]] = set()  # kept across relaunches: a cookie counts once
+        self.context, self._profile = None, None
+        self.launches = self.since_launch = 0
+        self.needs_recycle = False  # the renderer or browser crashed: phase 1 relaunches before the next page
 
     async def run(self, playwright, chromium: ChromiumInfo,
                   plan: Callable[[ScenarioCrawl, object], Awaitable[None]]) -> ScenarioCrawl:
         """Launch the context, let ``plan`` drive the visits, always close and clean up."""
-        profile = make_profile(self.config.block_third_party_cookies)
-        context = None
+        self._playwright, self._chromium = playwright, chromium
         try:
-            context = await launch_scenario(playwright, self.config, chromium, profile, None, self.scenario)
-            self.context = context
-            self.capture = Capture(self.scenario, self.config.target)
-            await plan(self, context)
+            await self._launch()
+            await plan(self, self.context)
         except Exception as exc:
-            kind = "browser-launch" if context is None else "browser-crash"
+            kind = "browser-launch" if self.context is None else "browser-crash"
             line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
             self.errors.append(ScanError(kind, f"the {self.scenario} crawl stopped: {line}", None, self.scenario))
         finally:
-            if context is not None:
-                await guard(context.close(), 10)
-            shutil.rmtree(profile, ignore_errors=True)
+            await self._close()
         return self
+
+    async def _launch(self) -> None:
+        self.context = None
+        self._profile = make_profile(self.config.block_third_party_cookies)
+        self.context = await launch_scenario(self._playwright, self.config, self._chromium, self._profile, None,
+                                             self.scenario)
+        self.launches += 1
+        self.since_launch, self.needs_recycle = 0, False
+        self.capture = Capture(self.scenario, self.config.target)
+        self._taken_requests = self._taken_images = 0
+
+    async def _close(self) -> None:
+        if self.context is not None:
+            await guard(self.context.close(), 10)
+        if self._profile is not None:
+            shutil.rmtree(self._profile, ignore_errors=True)
+        self.context = self._profile = None
+
+    async def recycle(self) -> object:
+        """Close the browser and launch a fresh one (its memory back, a crashed one replaced); returns its page.
+
+        Not for consent scenarios: a new browser would forget the choice."""
+        await self._close()
+        await self._launch()
+        assert self.context is not None
+        return await self.start(self.context.pages[0] if self.context.pages else await self.context.new_page())
+
+    def failed(self, url: str, depth: int, exc: BaseException) -> CrawledPage:
+        """The record of a page whose visit the browser did not survive."""
+        line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        error = ScanError("browser-crash", f"the browser died on {url}: {line}; the crawl went on in a new one",
+                          url, self.scenario)
+        self.needs_recycle = True
+        return CrawledPage(self.scenario, url, depth, None, (error,), (), ())
 
     async def start(self, page) -> object:
         """Attach the capture, route the user's headers, start the clock; returns the page to drive."""
@@ -174,8 +210,7 @@ class ScenarioCrawl:
         (the caller streams it to pages.jsonl)."""
         if self.capture.closed:
             raise RuntimeError("the browser closed or crashed")
-        errors: list[ScanError] = []
-        visit = await _load(page, url, self.capture, self.config, self.scenario, errors, self.progress)
+        visit, errors = await self._load_with_retries(page, url)
         if self.after_load is not None:
             await self.after_load(page, url, self.scenario)
         click = None
@@ -195,9 +230,24 @@ class ScenarioCrawl:
                                         "in a new page", url, self.scenario))
             await guard(page.close(), 5)
             page = self._watch(await self.context.new_page())
+            self.needs_recycle = True
         await guard(self.capture.snapshot_cookies(self.context), 10)
         crawled = self._record(url, depth, visit, errors, click)
         return page, [link for link in links if isinstance(link, str)], crawled
+
+    async def _load_with_retries(self, page, url: str) -> tuple[PageVisit | None, list[ScanError]]:
+        """``_load``, again after a backoff when navigation failed for a network reason (not an HTTP status,
+        a timeout or a crash); the last attempt's errors are the page's."""
+        for attempt in range(self.crawl.retries + 1):
+            errors: list[ScanError] = []
+            visit = await _load(page, url, self.capture, self.config, self.scenario, errors, self.progress)
+            if visit is not None or not errors or page in self._crashed or any(e.kind in NOT_RETRIED for e in errors):
+                break
+            if attempt == self.crawl.retries:
+                errors = [replace(e, message=f"{e.message} (after {attempt + 1} attempts)") for e in errors]
+                break
+            await asyncio.sleep(RETRY_BACKOFF * 2**attempt)
+        return visit, errors
 
     def _record(self, url: str, depth: int, visit: PageVisit | None, errors: list[ScanError],
                 click: ConsentClick | None) -> CrawledPage:
@@ -215,6 +265,7 @@ class ScenarioCrawl:
         requests, cookies = classify(part, self.knowledge, self.first_party, consent_at_ms=consent_at)
         page = CrawledPage(self.scenario, url, depth, visit, tuple(errors), tuple(requests), tuple(cookies), click)
         self.visited += 1
+        self.since_launch += 1
         return page
 
 
@@ -243,7 +294,7 @@ async def _phase_one(crawl: CrawlConfig, frontier: Frontier, order: list[Page], 
             await admit(url, 1, "sitemap")
         state.put("discovery", {"sitemap_pages": list(discovery.sitemap_pages), "problems": discovery.problems})
         state.put("frontier", frontier.to_dict())
-    shared = PhaseOne(frontier, admit, workers[0].sink, state, order)
+    shared = PhaseOne(frontier, admit, workers[0].sink, state, order, crawl.recycle_after)
     await asyncio.gather(*(worker.run(playwright, chromium, shared.plan()) for worker in workers))
     state.put("phase1_done", True)
 
@@ -375,7 +426,8 @@ def _site_result(crawl: CrawlConfig, knowledge: Knowledge, chromium: ChromiumInf
     options = crawl.provenance()
     options["crawl"] |= {"refused": frontier.refused, "sitemap_pages": len(found.sitemap_pages),
                          "sitemap_problems": found.problems, "resumed": crawl.resume,
-                         "concurrency": crawl.concurrency}
+                         "concurrency": crawl.concurrency, "recycle_after": crawl.recycle_after,
+                         "retries": crawl.retries, "browser_launches": sum(r.launches for r in runs)}
     return ScanResult(
         target=config.target, kind="site", started_at=started, finished_at=datetime.now(UTC),
         browser_version=chromium.version, browser_path=chromium.path, scenarios=config.scenarios,

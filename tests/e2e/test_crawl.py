@@ -219,12 +219,16 @@ def test_cli_crawl_is_deterministic(cli, sites, tmp_path):
 
 @pytest.fixture(scope="module")
 def parallel(crawl):
-    """The full crawl again with two no-interaction contexts sharing the frontier."""
-    return crawl(("no-interaction",), max_pages=200, max_depth=30, scope="site", concurrency=2)
+    """The full crawl again with two no-interaction contexts sharing the frontier, each browser relaunched
+    after 4 pages."""
+    return crawl(("no-interaction",), max_pages=200, max_depth=30, scope="site", concurrency=2, recycle_after=4)
 
 
 def test_two_contexts_visit_the_same_pages_in_the_same_order_with_the_same_findings(full, parallel):
+    """Also with browsers relaunched every 4 pages (the full crawl: once, after the renderer crash)."""
     (data1, lines1), (data2, lines2) = full, parallel
+    assert data1["options"]["crawl"]["browser_launches"] == 2
+    assert data2["options"]["crawl"]["browser_launches"] >= len(lines2) // 4
     assert urls(lines2) == urls(lines1)  # pages.jsonl is committed in the frontier's pop order
     assert [line["depth"] for line in lines2] == [line["depth"] for line in lines1]
     assert data2["options"]["crawl"]["concurrency"] == 2
@@ -239,3 +243,16 @@ def test_two_contexts_visit_the_same_pages_in_the_same_order_with_the_same_findi
 
     assert fired(lines2) == fired(lines1)
     assert {(e["kind"], e["url"]) for e in data2["errors"]} == {(e["kind"], e["url"]) for e in data1["errors"]}
+
+
+def test_network_errors_are_retried_with_backoff_and_named(chromium, ruleset, tmp_path):
+    """.invalid never resolves: a DNS error, tried 1 + --retries times, the crawl still ends with its report."""
+    config = ScanConfig(target="https://unreachable.invalid/", out_dir=tmp_path, timeout=3.0, wait=0.2,
+                        scenarios=("no-interaction",))
+    job = crawl_site(CrawlConfig(config, max_pages=3, retries=2, recycle_after=1), ruleset, chromium=chromium)
+    with ThreadPoolExecutor(1) as pool:
+        data = to_dict(pool.submit(asyncio.run, job).result())
+    (error,) = data["errors"]
+    assert error["kind"] != "http-status" and error["message"].endswith("(after 3 attempts)")
+    assert [p["url"] for p in data["pages"]] == ["https://unreachable.invalid/"]
+    assert data["options"]["crawl"]["retries"] == 2
