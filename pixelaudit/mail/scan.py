@@ -144,7 +144,7 @@ async def scan_mail(config: MailConfig, rules: RuleSet, *, rules_info: dict,
                 await browsers.browser.close()
     done.sort(key=lambda d: d[0])
     errors = [e for d in done for e in d[3]]
-    if single and last is not None and not errors:
+    if single and last is not None:  # its own findings.json (with its errors) is the result; no index
         return last, written
     index = batch_index(str(config.path), [d[1] for d in done], [f for d in done for f in d[2]], errors,
                         started_at=started, finished_at=datetime.now(UTC), browser=browser_info,

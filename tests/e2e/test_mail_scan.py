@@ -351,3 +351,13 @@ def test_a_reused_page_records_every_request_again(chromium):
         first, second = pool.submit(asyncio.run, twice()).result()
     assert [r.url for r in first.requests] == [r.url for r in second.requests] and len(first.requests) == 3
     assert first.images == second.images and first.links == second.links
+
+
+def test_a_single_mail_that_fails_to_render_keeps_its_own_findings_json(chromium, tmp_path):
+    sink = Sink()
+    data = run_scan(DATA / "mailchimp-newsletter.eml", tmp_path, chromium, sink, timeout=0.001)
+    assert data.get("batch") is None and data["kind"] == "email" and not data["complete"]
+    assert [e["code"] for e in data["errors"]] == ["render-failed"]
+    assert "timed out" in data["errors"][0]["message"]
+    on_disk = json.loads((tmp_path / "findings.json").read_text())
+    assert on_disk["target"] == data["target"] and on_disk.get("batch") is None
