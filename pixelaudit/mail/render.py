@@ -125,6 +125,11 @@ def rewrite_cids(html: str) -> str:
     return _CID.sub(lambda m: cid_url(unquote(m.group(1)).strip("<>")), html)
 
 
+def mail_url(mail: Mail) -> str:
+    """The address the mail's HTML is shown at (answered by the route handler, never resolved)."""
+    return f"{MAIL_ORIGIN}/{quote(mail.id, safe='')}"
+
+
 class _Recorder:
     """The context's route handler: answers every request locally (or lets it through, live) and records it."""
 
@@ -138,11 +143,15 @@ class _Recorder:
 
     async def handle(self, route) -> None:
         request, url = route.request, route.request.url
-        if url.startswith(MAIL_ORIGIN):
+        kind, at = request.resource_type, self.clock()
+        if url == mail_url(self.mail):
             await route.fulfill(status=200, body=self.html, headers={
                 "content-type": "text/html; charset=utf-8", "content-security-policy": CSP})
             return
-        kind, at = request.resource_type, self.clock()
+        if url.startswith(MAIL_ORIGIN):  # a relative URL in the mail: it has no server, as in a mail client
+            self.requests.append(MailRequest(url, kind, self.media, at, "stub", 404))
+            await route.fulfill(status=404, body=b"")
+            return
         if url in self.cids:
             mime, data = self.cids[url]
             self.requests.append(MailRequest(url, kind, self.media, at, "cid", 200, mime, len(data)))
@@ -243,7 +252,7 @@ class MailRenderer:
             page = await self._page()
             await page.emulate_media(media="screen")
             async with asyncio.timeout(self.timeout):
-                await page.goto(f"{MAIL_ORIGIN}/{quote(mail.id, safe='')}", wait_until="load")
+                await page.goto(mail_url(mail), wait_until="load")
                 screen = await page.evaluate(DOM_JS)
                 await recorder.settle(screen)
                 if self.screenshot:

@@ -361,3 +361,13 @@ def test_a_single_mail_that_fails_to_render_keeps_its_own_findings_json(chromium
     assert "timed out" in data["errors"][0]["message"]
     on_disk = json.loads((tmp_path / "findings.json").read_text())
     assert on_disk["target"] == data["target"] and on_disk.get("batch") is None
+
+
+def test_relative_urls_in_a_mail_have_no_server(chromium, tmp_path):
+    page = tmp_path / "relative.html"
+    page.write_text('<p>Hi</p><img src="/logo.png" width="120" height="40"><img src="o.gif?u=1" width="1" '
+                    'height="1">', encoding="utf-8")
+    data = run_scan(page, tmp_path / "out", chromium, Sink())
+    answered = {r["url"].rsplit("/", 1)[1]: (r["status"], r["answered"]) for r in data["requests"]}
+    assert answered == {"logo.png": (404, "stub"), "o.gif?u=1": (404, "stub")}  # never the mail's HTML again
+    assert data["complete"]
