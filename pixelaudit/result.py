@@ -54,7 +54,7 @@ class ScanResult:
         return not any(e.fatal for e in self.errors)
 
 
-def _iso(ts: datetime) -> str:
+def iso_utc(ts: datetime) -> str:
     return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -66,7 +66,7 @@ def _tracker(t: TrackerMatch | None) -> dict | None:
             "source": t.source, "filter": t.filter, "reason": t.reason}
 
 
-def _request(i: int, cr: ClassifiedRequest) -> dict:
+def request_dict(i: int, cr: ClassifiedRequest) -> dict:
     r, p = cr.request, cr.pixel
     return {
         "index": i, "url": r.url, "method": r.method, "resource_type": r.resource_type, "status": r.status,
@@ -82,7 +82,7 @@ def _request(i: int, cr: ClassifiedRequest) -> dict:
     }
 
 
-def _cookie(i: int, cc: ClassifiedCookie) -> dict:
+def cookie_dict(i: int, cc: ClassifiedCookie) -> dict:
     c = cc.cookie
     return {
         "index": i, "name": c.name, "value": c.value, "domain": c.domain, "path": c.path,
@@ -133,8 +133,8 @@ def to_dict(result: ScanResult) -> dict:
         "browser": {"name": "chromium", "version": result.browser_version, "executable": result.browser_path},
         "target": result.target,
         "kind": result.kind,
-        "started_at": _iso(result.started_at),
-        "finished_at": _iso(result.finished_at),
+        "started_at": iso_utc(result.started_at),
+        "finished_at": iso_utc(result.finished_at),
         "complete": result.complete,
         "scenarios": list(result.scenarios),
         "consent": _consent(result),
@@ -146,8 +146,8 @@ def to_dict(result: ScanResult) -> dict:
                 for t in result.tcf],
         "pages": [{"url": p.url, "scenario": p.scenario, "status": p.status, "final_url": p.final_url,
                    "title": p.title} for p in result.pages],
-        "requests": [_request(i, cr) for i, cr in enumerate(result.requests)],
-        "cookies": [_cookie(i, cc) for i, cc in enumerate(result.cookies)],
+        "requests": [request_dict(i, cr) for i, cr in enumerate(result.requests)],
+        "cookies": [cookie_dict(i, cc) for i, cc in enumerate(result.cookies)],
         "storage": [{"storage": s.storage, "origin": s.origin, "key": s.key, "value": s.value,
                      "scenario": s.scenario, "time_ms": s.time_ms, "operation": s.operation}
                     for s in result.storage],

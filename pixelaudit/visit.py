@@ -63,7 +63,7 @@ async def guard(coro, seconds: float):
         return None
 
 
-async def _load(page, url: str, capture: Capture, config: ScanConfig, scenario: str,
+async def load_page(page, url: str, capture: Capture, config: ScanConfig, scenario: str,
                 errors: list[ScanError], progress: Progress) -> PageVisit | None:
     """Go to `url`, scroll to wake lazy tags, wait for the network to go quiet, record the page's DOM."""
     progress(f"[{scenario}] loading {url}")
@@ -121,7 +121,7 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
             await route.continue_(headers={**await route.request.all_headers(), **extra})
         await context.route(origin_of(config.target) + "/**", add_headers)
     capture.start()
-    first = await _load(page, config.target, capture, config, scenario, errors, progress)
+    first = await load_page(page, config.target, capture, config, scenario, errors, progress)
     pages = [first] if first else []
     click, left_at = None, None  # left_at: when a page was first left (its pagehide beacons start then)
     tcf = [state] if first is not None and (state := await read_tcf(page, scenario, "before-choice")) else []
@@ -138,7 +138,7 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
                 tcf.append(state)
         if url := await second_page_url(page, config):
             left_at = time.time() * 1000
-            if second := await _load(page, url, capture, config, scenario, errors, progress):
+            if second := await load_page(page, url, capture, config, scenario, errors, progress):
                 pages.append(second)
     if crashed:
         errors.append(ScanError("browser-crash", f"the page {config.target} crashed while being audited",

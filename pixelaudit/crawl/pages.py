@@ -1,7 +1,7 @@
 """``pages.jsonl``: one JSON line per (scenario, page), written as each page finishes and read back for the report.
 
-The line carries the page's classified requests and cookies in findings.json's shapes (``result._request``,
-``result._cookie``), so the site's findings can be derived again from the file alone: an interrupted crawl
+The line carries the page's classified requests and cookies in findings.json's shapes (``result.request_dict``,
+``result.cookie_dict``), so the site's findings can be derived again from the file alone: an interrupted crawl
 resumed later, or a crawl whose pages were never all held in memory.
 """
 
@@ -25,7 +25,7 @@ from pixelaudit.model import (
     ScanError,
     TrackerMatch,
 )
-from pixelaudit.result import _cookie, _request
+from pixelaudit.result import cookie_dict, request_dict
 
 PAGES_FILE = "pages.jsonl"
 
@@ -57,8 +57,8 @@ def page_line(page: CrawledPage, first_request: int = 0, first_cookie: int = 0) 
             "action": click.action, "banner_found": click.banner_found, "clicked": click.clicked,
             "button_text": click.button_text, "method": click.method, "time_ms": click.time_ms,
             "cmp": click.cmp, "selector": click.selector, "frame_url": click.frame_url, "note": click.note},
-        "requests": [_request(first_request + i, cr) for i, cr in enumerate(page.requests)],
-        "cookies": [_cookie(first_cookie + i, cc) for i, cc in enumerate(page.cookies)],
+        "requests": [request_dict(first_request + i, cr) for i, cr in enumerate(page.requests)],
+        "cookies": [cookie_dict(first_cookie + i, cc) for i, cc in enumerate(page.cookies)],
     }
 
 

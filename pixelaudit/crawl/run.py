@@ -39,7 +39,7 @@ from pixelaudit.model import ConsentClick, PageVisit, ScanError
 from pixelaudit.result import ScanResult
 from pixelaudit.rules import RuleSet
 from pixelaudit.scan import rules_info
-from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, _load, guard
+from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, guard, load_page
 
 ROBOTS_AGENT = "pixelaudit"
 NOT_RETRIED = ("http-status", "timeout", "browser-crash")  # the server answered, or the page hung or crashed
@@ -240,7 +240,7 @@ class ScenarioCrawl:
         a timeout or a crash); the last attempt's errors are the page's."""
         for attempt in range(self.crawl.retries + 1):
             errors: list[ScanError] = []
-            visit = await _load(page, url, self.capture, self.config, self.scenario, errors, self.progress)
+            visit = await load_page(page, url, self.capture, self.config, self.scenario, errors, self.progress)
             if visit is not None or not errors or page in self._crashed or any(e.kind in NOT_RETRIED for e in errors):
                 break
             if attempt == self.crawl.retries:

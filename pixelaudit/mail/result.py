@@ -9,22 +9,19 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pixelaudit import __version__
 from pixelaudit.mail.analyse import SCENARIO, MailAnalysis
 from pixelaudit.mail.model import Mail, MailError
 from pixelaudit.model import SEVERITIES, Finding
 from pixelaudit.parties import party_of
+from pixelaudit.result import SCHEMA_VERSION, iso_utc
 
 __all__ = ["batch_index", "mail_to_dict", "summary_row"]
 
-SCHEMA_VERSION = 1
 NO_CONSENT = {"banner_found": None, "cmp": None, "reject_clicked": None, "accept_clicked": None, "clicks": []}
 
-
-def _iso(ts: datetime) -> str:
-    return ts.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def finding_dict(f: Finding, message_id: str | None = None) -> dict:
@@ -94,7 +91,7 @@ def mail_to_dict(a: MailAnalysis, *, started_at: datetime, finished_at: datetime
     return {
         "schema_version": SCHEMA_VERSION, "tool": {"name": "pixelaudit", "version": __version__},
         "browser": browser, "target": a.mail.id, "kind": "email",
-        "started_at": _iso(started_at), "finished_at": _iso(finished_at), "complete": not errors,
+        "started_at": iso_utc(started_at), "finished_at": iso_utc(finished_at), "complete": not errors,
         "scenarios": [SCENARIO], "consent": NO_CONSENT, "options": options, "rules": rules_info,
         "email": _email(a.mail, a), "screenshot": screenshot, "live": a.rendering.live,
         "pages": [{"url": a.mail.id, "scenario": SCENARIO, "status": None}],
@@ -139,7 +136,7 @@ def batch_index(target: str, rows: list[dict], findings: list[dict], errors: lis
     return {
         "schema_version": SCHEMA_VERSION, "tool": {"name": "pixelaudit", "version": __version__},
         "browser": browser, "target": target, "kind": "email", "batch": True,
-        "started_at": _iso(started_at), "finished_at": _iso(finished_at), "complete": not errors,
+        "started_at": iso_utc(started_at), "finished_at": iso_utc(finished_at), "complete": not errors,
         "scenarios": [SCENARIO], "consent": NO_CONSENT, "options": options, "rules": rules_info,
         "pages": [], "requests": [], "cookies": [],  # per mail, in messages/<dir>/findings.json
         "messages": rows, "findings": findings, "errors": errors,
