@@ -17,6 +17,7 @@ from typing import Annotated
 import typer
 
 from pixelaudit import __version__
+from pixelaudit import cli_options as opt
 from pixelaudit.cli_rules import rules_app
 from pixelaudit.config import (
     ConfigError,
@@ -135,37 +136,28 @@ def scan(
              ".mbox file, a Maildir, or a folder of these.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", envvar="PIXELAUDIT_OUT",
                                              help="Output folder [default: reports/<host>-<time>].")] = None,
-    resolve: Annotated[list[str] | None, typer.Option(
-        "--resolve", envvar="PIXELAUDIT_RESOLVE",
-        help="HOST[:PORT]=IP[:PORT]: connect to IP for HOST, like curl --resolve; '*' maps every host.")] = None,
-    ignore_https_errors: Annotated[bool, typer.Option(
-        "--ignore-https-errors", envvar="PIXELAUDIT_IGNORE_HTTPS_ERRORS",
-        help="Accept any TLS certificate.")] = False,
-    trust_cert: Annotated[list[Path] | None, typer.Option(
-        "--trust-cert", envvar="PIXELAUDIT_TRUST_CERT",
-        help="Trust this leaf certificate (PEM/DER) by its public-key pin; safer than --ignore-https-errors.")] = None,
+    resolve: opt.Resolve = None,
+    ignore_https_errors: opt.IgnoreHttpsErrors = False,
+    trust_cert: opt.TrustCert = None,
     header: Annotated[list[str] | None, typer.Option(
         "--header", "-H", envvar="PIXELAUDIT_HEADER",
         help="'Name: value' sent with requests to the target's origin only.")] = None,
     http_credentials: Annotated[str | None, typer.Option(
         "--http-credentials", envvar="PIXELAUDIT_HTTP_CREDENTIALS",
         help="USER:PASS for HTTP authentication, sent to the target's origin only.")] = None,
-    user_agent: Annotated[str | None, typer.Option("--user-agent", envvar="PIXELAUDIT_USER_AGENT",
-                                                   help="User agent [default: desktop Chrome].")] = None,
+    user_agent: opt.UserAgent = None,
     timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
                                            help="Seconds for the page to load.")] = 30.0,
     wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
                                         help="At most this many seconds for the network to go quiet.")] = 5.0,
-    fail_on: Annotated[str, typer.Option("--fail-on", envvar="PIXELAUDIT_FAIL_ON",
-                                         help="Exit 1 on findings at/above: high, medium, low, info, none.")] = "high",
+    fail_on: opt.FailOn = "high",
     fmt: Annotated[str, typer.Option("--format", "-f", envvar="PIXELAUDIT_FORMAT",
                                      help="Outputs, comma-separated: json, html, csv.")] = "json,html",
     block_third_party_cookies: Annotated[bool, typer.Option(
         "--block-third-party-cookies", envvar="PIXELAUDIT_BLOCK_THIRD_PARTY_COOKIES",
         help="Audit a stricter browser that blocks third-party cookies (default: allowed, as most visitors).")
     ] = False,
-    chromium: Annotated[str | None, typer.Option("--chromium", envvar="PIXELAUDIT_CHROMIUM",
-                                                 help="Path of the Chromium binary to use.")] = None,
+    chromium: opt.Chromium = None,
     rules: Annotated[list[Path] | None, typer.Option(
         "--rules", envvar="PIXELAUDIT_RULES", help="Extra tracker rules: a YAML file or folder (repeatable).")] = None,
     filter_list: Annotated[list[Path] | None, typer.Option(

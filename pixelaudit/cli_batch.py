@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from pixelaudit import cli_options as opt
 from pixelaudit.cli import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Progress, _checked_cert, _fail
 from pixelaudit.config import ConfigError, ScanConfig, at_or_above, check_fail_on, parse_resolve, parse_scenarios
 
@@ -27,18 +28,14 @@ def batch(
         "--scenarios", envvar="PIXELAUDIT_SCENARIOS",
         help="Comma-separated: no-interaction, reject, accept, gpc; each in its own browser per site.")
     ] = "no-interaction,reject,accept,gpc",
-    resolve: Annotated[list[str] | None, typer.Option(
-        "--resolve", envvar="PIXELAUDIT_RESOLVE",
-        help="HOST[:PORT]=IP[:PORT]: connect to IP for HOST, like curl --resolve; '*' maps every host.")] = None,
-    trust_cert: Annotated[list[Path] | None, typer.Option(
-        "--trust-cert", envvar="PIXELAUDIT_TRUST_CERT", help="Trust this leaf certificate (PEM/DER).")] = None,
+    resolve: opt.Resolve = None,
+    trust_cert: opt.TrustCert = None,
     timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
                                            help="Seconds for each page to load.")] = 30.0,
     wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
                                         help="At most this many seconds per page for the network to go quiet.")
                     ] = 5.0,
-    fail_on: Annotated[str, typer.Option("--fail-on", envvar="PIXELAUDIT_FAIL_ON",
-                                         help="Exit 1 on findings at/above: high, medium, low, info, none.")] = "high",
+    fail_on: opt.FailOn = "high",
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", envvar="PIXELAUDIT_JOBS", min=1,
                                       help="Sites scanned at once in this process [default: half the cores].")
                     ] = None,
@@ -46,8 +43,7 @@ def batch(
         "--dask-scheduler", envvar="PIXELAUDIT_DASK_SCHEDULER",
         help="tcp://HOST:8786: one task per site on this Dask cluster (workers need pixelaudit and Chromium, "
              "and OUT on a shared file system).")] = None,
-    chromium: Annotated[str | None, typer.Option("--chromium", envvar="PIXELAUDIT_CHROMIUM",
-                                                 help="Path of the Chromium binary to use.")] = None,
+    chromium: opt.Chromium = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result lines.")] = False,
 ) -> None:
     """Scan every site in a file; write each site's findings.json and report.html, and an index of all."""

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from pixelaudit import cli_options as opt
 from pixelaudit.cli import Progress, _checked_cert, _fail, _print_summary, default_out_dir, exit_code
 from pixelaudit.config import (
     ConfigError,
@@ -48,30 +49,22 @@ def crawl(
         "--scenarios", envvar="PIXELAUDIT_SCENARIOS",
         help="Comma-separated: no-interaction, reject, accept, gpc; each visits every page in its own browser.")
     ] = "no-interaction,reject,accept,gpc",
-    resolve: Annotated[list[str] | None, typer.Option(
-        "--resolve", envvar="PIXELAUDIT_RESOLVE",
-        help="HOST[:PORT]=IP[:PORT]: connect to IP for HOST, like curl --resolve; '*' maps every host.")] = None,
-    trust_cert: Annotated[list[Path] | None, typer.Option(
-        "--trust-cert", envvar="PIXELAUDIT_TRUST_CERT", help="Trust this leaf certificate (PEM/DER).")] = None,
-    ignore_https_errors: Annotated[bool, typer.Option(
-        "--ignore-https-errors", envvar="PIXELAUDIT_IGNORE_HTTPS_ERRORS", help="Accept any TLS certificate.")
-    ] = False,
-    user_agent: Annotated[str | None, typer.Option("--user-agent", envvar="PIXELAUDIT_USER_AGENT",
-                                                   help="User agent [default: desktop Chrome].")] = None,
+    resolve: opt.Resolve = None,
+    trust_cert: opt.TrustCert = None,
+    ignore_https_errors: opt.IgnoreHttpsErrors = False,
+    user_agent: opt.UserAgent = None,
     timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
                                            help="Seconds for each page to load.")] = 30.0,
     wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
                                         help="At most this many seconds per page for the network to go quiet.")
                     ] = 5.0,
-    fail_on: Annotated[str, typer.Option("--fail-on", envvar="PIXELAUDIT_FAIL_ON",
-                                         help="Exit 1 on findings at/above: high, medium, low, info, none.")] = "high",
+    fail_on: opt.FailOn = "high",
     fmt: Annotated[str, typer.Option("--format", "-f", envvar="PIXELAUDIT_FORMAT",
                                      help="Outputs, comma-separated: json, html, csv.")] = "json,html",
     block_third_party_cookies: Annotated[bool, typer.Option(
         "--block-third-party-cookies", envvar="PIXELAUDIT_BLOCK_THIRD_PARTY_COOKIES",
         help="Audit a stricter browser that blocks third-party cookies.")] = False,
-    chromium: Annotated[str | None, typer.Option("--chromium", envvar="PIXELAUDIT_CHROMIUM",
-                                                 help="Path of the Chromium binary to use.")] = None,
+    chromium: opt.Chromium = None,
     rules: Annotated[list[Path] | None, typer.Option(
         "--rules", envvar="PIXELAUDIT_RULES", help="Extra tracker rules: a YAML file or folder (repeatable).")] = None,
     accept_selector: Annotated[str | None, typer.Option("--accept-selector", envvar="PIXELAUDIT_ACCEPT_SELECTOR",
