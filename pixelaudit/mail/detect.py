@@ -20,11 +20,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from pixelaudit.mail.render import CID_ORIGIN, STUB_SIZE, CssUrl, MailImage, MailLink, MailRequest
 from pixelaudit.parties import party_of
+from pixelaudit.pixels import TINY  # the same size bar as web pixels
 from pixelaudit.rules import RuleSet
 
 __all__ = ["ClickLink", "OpenPixel", "RemoteContent", "click_links", "css_pixels", "open_pixels", "remote_content"]
 
-TINY = 2  # px
 # Image CDN options (resize, crop, format, quality, cache-busting version): they say nothing about the reader.
 IMAGE_PARAMS = frozenset({"w", "h", "width", "height", "q", "quality", "fit", "crop", "format", "fm", "auto",
                           "dpr", "v", "ver", "version", "s", "size", "resize", "scale", "rect"})
