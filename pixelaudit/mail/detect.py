@@ -185,8 +185,10 @@ def wrapped_url(href: str) -> str | None:
             return found
     path = parts.path
     if m := _URL_IN.search(path):
-        return unquote(path[m.start():].split("/1/")[0]) if "%2f" in path[m.start():m.start() + 12].lower() \
-            else path[m.start():]
+        tail = path[m.start():]
+        if "%2f" not in tail[:12].lower():
+            return tail  # a plain URL closes the path (/redirect/https://shop.example/x)
+        return unquote(tail.split("/1/")[0])  # encoded, then SES's /1/<message-id>/<signature> after it
     for segment in path.split("/"):
         if len(segment) >= 16 and (found := _as_url(segment, plain=False)):
             return found
