@@ -79,7 +79,9 @@ def site_configs(sites: list[str], template: ScanConfig) -> list[ScanConfig]:
 
 
 def _row(config: ScanConfig, data: dict) -> SiteRow:
-    counts = {s: sum(f["severity"] == s for f in data["findings"]) for s in SEVERITIES}
+    # a finding the policy allowed stays in the site's findings.json but is not counted (nor fails the gate)
+    counts = {s: sum(f["severity"] == s and f.get("policy") != "allowed" for f in data["findings"])
+              for s in SEVERITIES}
     fatal = [e["message"] for e in data["errors"] if e["fatal"]]
     return SiteRow(config.target, str(config.out_dir), data["complete"], **counts, error="; ".join(fatal) or None)
 
@@ -102,6 +104,10 @@ def _write(config: ScanConfig, result) -> SiteRow:
     from pixelaudit.result import to_dict
 
     data = to_dict(result)
+    if config.policy is not None:
+        from pixelaudit.policy import apply_policy
+
+        data = apply_policy(data, config.policy)
     write_reports(data, Path(config.out_dir), config.formats)
     return _row(config, data)
 
@@ -163,6 +169,23 @@ def run_dask(configs: list[ScanConfig], scheduler: str, progress: Progress,
                 rows.append(_failed_row(config, exc))
             progress(f"done {config.target}")
     return rows
+
+
+def worst_exit(rows: list[SiteRow], fail_on: str) -> int:
+    """The exit code over every site: 3 when any is incomplete, else 1 when any has findings at/above
+    `fail_on`, else 0."""
+    from pixelaudit.config import at_or_above
+
+    if not all(r.complete for r in rows):
+        return 3
+    return 1 if any(getattr(r, s) and at_or_above(s, fail_on) for r in rows for s in SEVERITIES) else 0
+
+
+def summary_line(row: SiteRow) -> str:
+    """One line per site for the terminal."""
+    state = "complete" if row.complete else "INCOMPLETE"
+    return (f"{row.target}: {state}; findings: {row.high} high, {row.medium} medium, {row.low} low, "
+            f"{row.info} info" + (f"; error: {row.error}" if row.error else ""))
 
 
 def write_index(rows: list[SiteRow], out_dir: Path, started: datetime, options: dict) -> list[Path]:

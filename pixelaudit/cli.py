@@ -24,7 +24,6 @@ from pixelaudit.config import (
     ScanConfig,
     at_or_above,
     check_fail_on,
-    load_file_config,
     parse_credentials,
     parse_formats,
     parse_header,
@@ -32,6 +31,7 @@ from pixelaudit.config import (
     parse_scenarios,
     parse_target,
 )
+from pixelaudit.config_file import FileConfig, read_config
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -55,23 +55,33 @@ def _root(ctx: typer.Context,
                                                 help="Print the version and exit.")] = False) -> None:
     """pixelaudit: privacy auditing crawler and tracking-pixel detector."""
     try:
-        file_config = load_file_config(Path.cwd())
+        ctx.obj = read_config(Path.cwd())  # targets and policy: see file_config()
     except ConfigError as exc:
         _fail(str(exc))
     # [tool.pixelaudit] values become defaults; flags and PIXELAUDIT_* variables still win.
-    ctx.default_map = {"scan": _scan_defaults(ctx, file_config)} if file_config else None
+    ctx.default_map = {"scan": _scan_defaults(ctx, ctx.obj)} if ctx.obj.options else None
 
 
-def _scan_defaults(ctx: typer.Context, file_config: dict) -> dict:
+def file_config() -> FileConfig:
+    """The config file read at start (targets, policy); empty when there is none."""
+    from click import get_current_context
+
+    ctx = get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, FileConfig) else FileConfig()
+
+
+def _scan_defaults(ctx: typer.Context, file_config: FileConfig) -> dict:
     """[tool.pixelaudit] keys as `scan` parameter names; an unknown key is an error, not ignored."""
     params = {p.name for p in ctx.command.commands["scan"].params} - {"url", "quiet"}
     renamed = {"format": "fmt"}
     defaults = {}
-    for key, value in file_config.items():
+    for key, value in file_config.options.items():
         name = renamed.get(key, key)
         if name not in params:
-            _fail(f"[tool.pixelaudit]: unknown key {key!r}; known: "
-                  f"{', '.join(sorted(k.replace('_', '-') for k in params - {'fmt'} | {'format'}))}")
+            _fail(f"{file_config.path}: unknown key {key!r}; known: "
+                  f"{', '.join(sorted(k.replace('_', '-') for k in params - {'fmt'} | {'format', 'targets'}))}"
+                  ", and a [policy] table")
         defaults[name] = ",".join(value) if name == "fmt" and isinstance(value, list) else value
     return defaults
 
@@ -117,10 +127,10 @@ def default_out_dir(target: str) -> Path:
 
 
 def exit_code(result: dict, fail_on: str) -> int:
-    """Incomplete beats findings: an audit that did not finish cannot pass."""
+    """Incomplete beats findings: an audit that did not finish cannot pass; findings the policy allowed never fail."""
     if not result["complete"]:
         return EXIT_INCOMPLETE
-    if any(at_or_above(f["severity"], fail_on) for f in result["findings"]):
+    if any(at_or_above(f["severity"], fail_on) and f.get("policy") != "allowed" for f in result["findings"]):
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -131,9 +141,10 @@ def exit_code(result: dict, fail_on: str) -> int:
   --http-credentials "$STAGING_USER:$STAGING_PASS" --fail-on high\n\n
   pixelaudit scan https://shop.test/ --resolve '*=127.0.0.1:8443' --trust-cert certs/leaf.pem --format json,html,csv""")
 def scan(
-    url: Annotated[str, typer.Argument(
+    url: Annotated[str | None, typer.Argument(
         help="Page to audit (http:// or https://; a bare host gets https://), or e-mail: a .eml, .html or "
-             ".mbox file, a Maildir, or a folder of these.")],
+             ".mbox file, a Maildir, or a folder of these [default: every `targets` entry of pixelaudit.toml "
+             "or [tool.pixelaudit], each into OUT/<host>/].", show_default=False)] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", envvar="PIXELAUDIT_OUT",
                                              help="Output folder [default: reports/<host>-<time>].")] = None,
     resolve: opt.Resolve = None,
@@ -190,6 +201,10 @@ def scan(
     """Load URL (or render e-mails) in headless Chromium and write findings.json and report.html."""
     from pixelaudit.cli_mail import is_mail_target
 
+    targets = () if url else file_config().targets
+    if not url and not targets:
+        _fail("give a URL to scan, or list targets = [\"https://...\"] in pixelaudit.toml or [tool.pixelaudit]")
+    url = url or targets[0]
     if is_mail_target(url):
         from pixelaudit import cli_mail
 
@@ -226,11 +241,16 @@ def scan(
             user_agent=user_agent, timeout=timeout, wait=wait, fail_on=check_fail_on(fail_on),
             formats=parse_formats(fmt), block_third_party_cookies=block_third_party_cookies, chromium=chromium,
             rules=tuple(rules or ()), scenarios=parse_scenarios(scenarios), accept_selector=accept_selector,
-            reject_selector=reject_selector, second_page=parse_target(second_page) if second_page else None)
+            reject_selector=reject_selector, second_page=parse_target(second_page) if second_page else None,
+            policy=file_config().policy)
         knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]),
                               tuple(load_filter_list(p) for p in filter_list or ()), heuristics)
     except (ConfigError, RuleError) as exc:
         _fail(str(exc))
+    if targets:
+        from pixelaudit.cli_targets import scan_targets
+
+        raise typer.Exit(scan_targets(config, targets, knowledge, out, quiet))
     with Progress(quiet) as progress:
         if bad_url is not None:
             result = failed_result(config, knowledge, "invalid-url", str(bad_url), started)
@@ -242,6 +262,10 @@ def scan(
         from pixelaudit.result import to_dict
 
         data = to_dict(result)
+        if config.policy is not None:  # before any report, so every format shows it
+            from pixelaudit.policy import apply_policy
+
+            data = apply_policy(data, config.policy)
         try:
             written = write_banner_screenshots(result.clicks, config.out_dir)
             written += write_reports(data, config.out_dir, config.formats)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pixelaudit.model import SEVERITIES
+from pixelaudit.policy import Policy
 
 FAIL_ON_LEVELS = ("high", "medium", "low", "info", "none")
 FORMATS = ("json", "html", "csv")
@@ -79,6 +79,7 @@ class ScanConfig:
     accept_selector: str | None = None  # the user's override for an in-house banner
     reject_selector: str | None = None
     second_page: str | None = None  # visited after the consent choice; default: the first same-site link
+    policy: Policy | None = None  # applied to findings.json before reports are written (recorded there, not here)
 
     def provenance(self) -> dict:
         """Options as recorded in findings.json (header values and passwords left out)."""
@@ -226,17 +227,8 @@ def at_or_above(severity: str, level: str) -> bool:
 
 
 def load_file_config(start: Path) -> dict:
-    """`[tool.pixelaudit]` from pyproject.toml, or the top level of pixelaudit.toml, in `start`."""
-    for name, key in (("pixelaudit.toml", None), ("pyproject.toml", "tool.pixelaudit")):
-        path = start / name
-        if not path.is_file():
-            continue
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: {exc}") from None
-        if key:
-            data = data.get("tool", {}).get("pixelaudit", {})
-        if data:
-            return {k.replace("-", "_"): v for k, v in data.items()}
-    return {}
+    """Scan option defaults from `[tool.pixelaudit]` in pyproject.toml, or pixelaudit.toml, in `start`
+    (environment variables expanded; `targets` and `policy` are read by config_file.read_config)."""
+    from pixelaudit.config_file import read_config
+
+    return dict(read_config(start).options)
