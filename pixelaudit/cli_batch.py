@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 
 from pixelaudit import cli_options as opt
-from pixelaudit.cli import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, Progress, _checked_cert, _fail
-from pixelaudit.config import ConfigError, ScanConfig, at_or_above, check_fail_on, parse_resolve, parse_scenarios
+from pixelaudit.cli import EXIT_INCOMPLETE, Progress, _checked_cert, _fail, file_config
+from pixelaudit.config import ConfigError, ScanConfig, check_fail_on, parse_resolve, parse_scenarios
 
 
 def batch(
@@ -47,7 +47,16 @@ def batch(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result lines.")] = False,
 ) -> None:
     """Scan every site in a file; write each site's findings.json and report.html, and an index of all."""
-    from pixelaudit.batch import BatchError, read_sites, run_dask, run_local, site_configs, write_index
+    from pixelaudit.batch import (
+        BatchError,
+        read_sites,
+        run_dask,
+        run_local,
+        site_configs,
+        summary_line,
+        worst_exit,
+        write_index,
+    )
 
     started = datetime.now(UTC)
     try:
@@ -55,7 +64,8 @@ def batch(
         template = ScanConfig(
             target=sites[0], out_dir=out.resolve(), resolve=tuple(parse_resolve(r) for r in resolve or ()),
             trust_certs=tuple(_checked_cert(c).resolve() for c in trust_cert or ()), timeout=timeout, wait=wait,
-            fail_on=check_fail_on(fail_on), scenarios=parse_scenarios(scenarios), chromium=chromium)
+            fail_on=check_fail_on(fail_on), scenarios=parse_scenarios(scenarios), chromium=chromium,
+            policy=file_config().policy)
         configs = site_configs(sites, template)
     except (BatchError, ConfigError) as exc:
         _fail(str(exc))
@@ -74,14 +84,8 @@ def batch(
                "resolve": [m.spec() for m in template.resolve], "dask_scheduler": dask_scheduler}
     written = write_index(rows, out, started, options)
     for row in rows:
-        state = "complete" if row.complete else "INCOMPLETE"
-        typer.echo(f"{row.target}: {state}; findings: {row.high} high, {row.medium} medium, {row.low} low, "
-                   f"{row.info} info" + (f"; error: {row.error}" if row.error else ""))
+        typer.echo(summary_line(row))
     if not quiet:
         for path in written:
             typer.echo(f"  wrote {path}")
-    if not all(r.complete for r in rows):
-        raise typer.Exit(EXIT_INCOMPLETE)
-    level = template.fail_on
-    counts = {s: max(getattr(r, s) for r in rows) for s in ("high", "medium", "low", "info")}
-    raise typer.Exit(EXIT_FINDINGS if any(n and at_or_above(s, level) for s, n in counts.items()) else EXIT_OK)
+    raise typer.Exit(worst_exit(rows, template.fail_on))

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from pixelaudit import cli_options as opt
-from pixelaudit.cli import Progress, _checked_cert, _fail, _print_summary, default_out_dir, exit_code
+from pixelaudit.cli import Progress, _checked_cert, _fail, _print_summary, default_out_dir, exit_code, file_config
 from pixelaudit.config import (
     ConfigError,
     ScanConfig,
@@ -129,6 +129,10 @@ def crawl(
         except ResumeError as exc:
             _fail(str(exc))
         data = to_dict(result)
+        if (policy := file_config().policy) is not None:  # before any report, so every format shows it
+            from pixelaudit.policy import apply_policy
+
+            data = apply_policy(data, policy)
         try:
             written = write_reports(data, config.out_dir, config.formats)
         except OSError as exc:
