@@ -218,6 +218,12 @@ class Capture:
         """Record the cookie jar (at the end of the scenario)."""
         self._cookies = await context.cookies()
 
+    @property
+    def jar(self) -> list[dict]:
+        """The cookie jar as last snapshotted, in Playwright's shape (``add_cookies`` takes it back)."""
+        return list(self._cookies)
+
+
     async def snapshot_page(self, page, per_frame_timeout: float = 3.0) -> None:
         """Record the images each frame of the current page draws, and its Web Storage (before leaving it)."""
         for frame in list(page.frames):
@@ -238,14 +244,30 @@ class Capture:
 
     def result(self, extra_requests: tuple[Request, ...] = ()) -> CaptureResult:
         """Freeze what was observed."""
-        requests = tuple(Request(
+        requests = tuple(self._freeze(e) for e in self._order)
+        return CaptureResult(requests + extra_requests, tuple(self._cookie_records()), tuple(self._storage),
+                             tuple(self._images), tuple(self._websockets))
+
+    def take(self) -> CaptureResult:
+        """Freeze the requests, images and WebSockets observed since the last take, then forget them (a crawl's
+        context visits hundreds of pages: it keeps only what is in flight). Cookies are the whole jar; storage
+        writes are not taken."""
+        taken = CaptureResult(tuple(self._freeze(e) for e in self._order), tuple(self._cookie_records()), (),
+                              tuple(self._images), tuple(self._websockets))
+        self._order, self._images, self._websockets = [], [], []
+        # In-flight requests stay known, so a redirect still links to its source; finished ones are dropped
+        # with their Playwright objects and image bodies.
+        self._entries = {req: entry for req, entry in self._entries.items() if req in self._pending}
+        return taken
+
+    def _freeze(self, e: _Entry) -> Request:
+        return Request(
             url=e.url, method=e.method, resource_type=e.resource_type, scenario=self.scenario,
             page_url=e.page_url, time_ms=e.time_ms, frame=e.frame, frame_url=e.frame_url, status=e.status,
             content_type=e.content_type, size=e.size, failure=e.failure, redirect_chain=e.redirect_chain,
             redirected_to=e.redirected_to, sent_cookies=e.sent_cookies, keepalive=e.url in self._keepalive,
-            body=e.body, post_data=e.post_data) for e in self._order)
-        return CaptureResult(requests + extra_requests, tuple(self._cookie_records()), tuple(self._storage),
-                             tuple(self._images), tuple(self._websockets))
+            body=e.body, post_data=e.post_data)
+
 
     def _cookie_records(self):
         first_set: dict[str, tuple[str, str, float]] = {}

@@ -77,8 +77,8 @@ def crawl(
              "[default: usable CPU cores]; consent scenarios use one context each.")] = None,
     recycle_after: Annotated[int, typer.Option(
         "--recycle-after", envvar="PIXELAUDIT_RECYCLE_AFTER", min=1,
-        help="Relaunch a browser of the page-discovering crawl after this many pages (and after a crash) to keep "
-             "memory flat; not when that crawl is a consent scenario, whose choice must hold.")] = 50,
+        help="Relaunch each scenario's browser after this many pages (and after a crash) to keep memory flat; "
+             "consent scenarios keep their profile and cookies, so the choice holds.")] = 50,
     retries: Annotated[int, typer.Option(
         "--retries", envvar="PIXELAUDIT_RETRIES", min=0,
         help="Retry a page whose navigation failed for a network reason (not an HTTP status), with backoff.")

@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING
 
 from pixelaudit.crawl.frontier import Frontier, Page
 from pixelaudit.crawl.pages import CrawledPage, PageSink
-from pixelaudit.visit import CONSENT_SCENARIOS
 
 if TYPE_CHECKING:
-    from pixelaudit.crawl.run import ScenarioCrawl
     from pixelaudit.crawl.state import CrawlState
+    from pixelaudit.crawl.worker import ScenarioCrawl
 
 Admit = Callable[[str, int, str], Awaitable[None]]  # (url, depth, source): the frontier's add, robots checked
 
@@ -44,7 +43,6 @@ class PhaseOne:
     sink: PageSink
     state: CrawlState
     order: list[Page]  # committed pages, in pop order (a resumed crawl's earlier pages first)
-    recycle_after: int = 0  # relaunch a worker's browser after this many pages, and after a crash (0: never)
     _cond: asyncio.Condition = field(default_factory=asyncio.Condition)
     _popped: int = 0
     _committed: int = 0
@@ -55,24 +53,16 @@ class PhaseOne:
 
         async def work(run: ScenarioCrawl, context) -> None:
             page = await run.start(context.pages[0] if context.pages else await context.new_page())
-            recycle = self.recycle_after if run.scenario not in CONSENT_SCENARIOS else 0  # the choice must hold
             while (popped := await self._pop()) is not None:
                 index, item = popped
                 run.progress(f"[{run.scenario}] page {len(self.order) + index - self._committed + 1}: "
                              f"{item.url} (depth {item.depth})")
                 try:
-                    page, links, crawled = await run.visit(page, item.url, item.depth)
-                except Exception as exc:
-                    if not recycle:
-                        await self._commit(index, _Done(item, None, [], None))
-                        raise
-                    await self._commit(index, _Done(item, None, [], run.failed(item.url, item.depth, exc)))
-                else:
-                    final = page.url if page.url.startswith(("http://", "https://")) else None
-                    await self._commit(index, _Done(item, final, links, crawled))
-                if recycle and (run.needs_recycle or run.since_launch >= recycle):
-                    run.progress(f"[{run.scenario}] relaunching the browser")
-                    page = await run.recycle()
+                    page, links, crawled, final = await run.step(page, item.url, item.depth)
+                except BaseException:  # the relaunch failed: commit the gap so other workers do not wait forever
+                    await self._commit(index, _Done(item, None, [], None))
+                    raise
+                await self._commit(index, _Done(item, final, links, crawled))
 
         return work
 

@@ -8,8 +8,10 @@ own context, so a consent choice made on the first page persists for the rest (r
 After each page one JSON line per (scenario, page) is appended to ``OUT/pages.jsonl`` and the page is
 recorded as done in ``OUT/state.sqlite`` (with phase 1's frontier), so ``resume`` goes on where a killed crawl
 stopped. The site's result (findings.json, report.html) is built at the end from pages.jsonl read back from
-disk, not from pages kept in memory. Still in memory: each scenario context's Capture keeps every record of
-that context until it closes, and the final read-back holds all pages' records at once.
+disk, not from pages kept in memory. A scenario's context forgets each page's records once they are
+streamed (only requests in flight are kept); its browser is relaunched every ``recycle_after`` pages and
+after a crash, consent scenarios keeping their profile and cookie jar so the choice holds. The final
+read-back holds all pages' records at once (findings.json lists every request).
 """
 
 from __future__ import annotations
@@ -18,35 +20,31 @@ import asyncio
 import os
 import shutil
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.async_api import async_playwright
 
 from pixelaudit.browser import ChromiumInfo, find_chromium, launch_scenario, make_profile
-from pixelaudit.capture import Capture, CaptureResult
-from pixelaudit.classify import Knowledge, classify, first_party_sites
+from pixelaudit.classify import Knowledge
 from pixelaudit.config import ScanConfig, origin_of
 from pixelaudit.crawl.discover import Robots, SitemapWalk, robots_url, sitemap_urls
 from pixelaudit.crawl.frontier import Frontier, Page
-from pixelaudit.crawl.pages import PAGES_FILE, CrawledPage, PageSink, page_from_line, read_lines
+from pixelaudit.crawl.pages import PAGES_FILE, PageSink, page_from_line, read_lines
 from pixelaudit.crawl.phase1 import PhaseOne
 from pixelaudit.crawl.state import STATE_FILE, CrawlState, ResumeError
 from pixelaudit.crawl.urls import Scope, UrlFilter, normalise
+from pixelaudit.crawl.worker import AfterLoad, Progress, ScenarioCrawl
 from pixelaudit.findings import derive_findings
-from pixelaudit.model import ConsentClick, PageVisit, ScanError
+from pixelaudit.model import ConsentClick, PageVisit
 from pixelaudit.result import ScanResult
 from pixelaudit.rules import RuleSet
 from pixelaudit.scan import rules_info
-from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, guard, load_page
+from pixelaudit.visit import guard
 
 ROBOTS_AGENT = "pixelaudit"
-NOT_RETRIED = ("http-status", "timeout", "browser-crash")  # the server answered, or the page hung or crashed
-RETRY_BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
 __all__ = ["PAGES_FILE", "STATE_FILE", "CrawlConfig", "ResumeError", "crawl_site", "usable_cores"]
-Progress = Callable[[str], None]
-AfterLoad = Callable[[object, str, str], Awaitable[None]]  # (page, url, scenario): a test's hook
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +60,7 @@ class CrawlConfig:
     respect_robots: bool = False
     resume: bool = False  # go on from OUT/state.sqlite instead of starting afresh
     concurrency: int = 1  # phase 1's contexts when the first scenario is no-interaction (consent ones: one each)
-    recycle_after: int = 50  # phase 1 relaunches a context's browser after this many pages (not consent ones)
+    recycle_after: int = 50  # relaunch a context's browser after this many pages (consent ones keep their state)
     retries: int = 1  # more attempts for a page whose navigation failed for a network reason
 
     def provenance(self) -> dict:
@@ -120,155 +118,6 @@ async def discover(page, root: str, timeout: float) -> Discovery:
     return found
 
 
-class ScenarioCrawl:
-    """One scenario's browser context visiting pages one at a time (so the consent choice persists)."""
-
-    def __init__(self, crawl: CrawlConfig, scenario: str, knowledge: Knowledge, sink: PageSink,
-                 state: CrawlState, progress: Progress, after_load: AfterLoad | None) -> None:
-        self.crawl, self.config, self.scenario = crawl, crawl.scan, scenario
-        self.knowledge, self.sink, self.state = knowledge, sink, state
-        self.progress, self.after_load = progress, after_load
-        self.first_party = first_party_sites([crawl.scan.target])
-        self.visited = 0  # pages visited by this context (a resumed consent scenario clicks again on its first)
-        self.errors: list[ScanError] = []  # errors not tied to one page (launch, browser gone)
-        self.click: ConsentClick | None = None
-        self._crashed: set[object] = set()  # pages whose renderer crashed
-        self._taken_requests = self._taken_images = 0  # capture records already given to a page
-        self._cookie_keys: set[tuple[str, str, str]] = set()  # kept across relaunches: a cookie counts once
-        self.context, self._profile = None, None
-        self.launches = self.since_launch = 0
-        self.needs_recycle = False  # the renderer or browser crashed: phase 1 relaunches before the next page
-
-    async def run(self, playwright, chromium: ChromiumInfo,
-                  plan: Callable[[ScenarioCrawl, object], Awaitable[None]]) -> ScenarioCrawl:
-        """Launch the context, let ``plan`` drive the visits, always close and clean up."""
-        self._playwright, self._chromium = playwright, chromium
-        try:
-            await self._launch()
-            await plan(self, self.context)
-        except Exception as exc:
-            kind = "browser-launch" if self.context is None else "browser-crash"
-            line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
-            self.errors.append(ScanError(kind, f"the {self.scenario} crawl stopped: {line}", None, self.scenario))
-        finally:
-            await self._close()
-        return self
-
-    async def _launch(self) -> None:
-        self.context = None
-        self._profile = make_profile(self.config.block_third_party_cookies)
-        self.context = await launch_scenario(self._playwright, self.config, self._chromium, self._profile, None,
-                                             self.scenario)
-        self.launches += 1
-        self.since_launch, self.needs_recycle = 0, False
-        self.capture = Capture(self.scenario, self.config.target)
-        self._taken_requests = self._taken_images = 0
-
-    async def _close(self) -> None:
-        if self.context is not None:
-            await guard(self.context.close(), 10)
-        if self._profile is not None:
-            shutil.rmtree(self._profile, ignore_errors=True)
-        self.context = self._profile = None
-
-    async def recycle(self) -> object:
-        """Close the browser and launch a fresh one (its memory back, a crashed one replaced); returns its page.
-
-        Not for consent scenarios: a new browser would forget the choice."""
-        await self._close()
-        await self._launch()
-        assert self.context is not None
-        return await self.start(self.context.pages[0] if self.context.pages else await self.context.new_page())
-
-    def failed(self, url: str, depth: int, exc: BaseException) -> CrawledPage:
-        """The record of a page whose visit the browser did not survive."""
-        line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
-        error = ScanError("browser-crash", f"the browser died on {url}: {line}; the crawl went on in a new one",
-                          url, self.scenario)
-        self.needs_recycle = True
-        return CrawledPage(self.scenario, url, depth, None, (error,), (), ())
-
-    async def start(self, page) -> object:
-        """Attach the capture, route the user's headers, start the clock; returns the page to drive."""
-        await self.capture.attach(self.context)
-        if self.config.headers:
-            extra = dict(self.config.headers)
-
-            async def add_headers(route):  # only requests to the target's origin get the user's headers
-                await route.continue_(headers={**await route.request.all_headers(), **extra})
-            await self.context.route(origin_of(self.config.target) + "/**", add_headers)
-        self.capture.start()
-        return self._watch(page)
-
-    def _watch(self, page) -> object:
-        page.on("crash", lambda crashed: self._crashed.add(crashed))
-        return page
-
-    async def visit(self, page, url: str, depth: int) -> tuple[object, list[str], CrawledPage]:
-        """Load one page, make the consent choice on the first, classify what it did; returns the page to
-        use next (a new one after a renderer crash), the page's links in document order and its record
-        (the caller streams it to pages.jsonl)."""
-        if self.capture.closed:
-            raise RuntimeError("the browser closed or crashed")
-        visit, errors = await self._load_with_retries(page, url)
-        if self.after_load is not None:
-            await self.after_load(page, url, self.scenario)
-        click = None
-        if not self.visited and visit is not None and self.scenario in CONSENT_SCENARIOS and page not in self._crashed:
-            from pixelaudit.consent import click_consent
-
-            click = self.click = await click_consent(
-                page, self.scenario, accept_selector=self.config.accept_selector,
-                reject_selector=self.config.reject_selector, now_ms=self.capture.now_ms)
-            if click.clicked:
-                await self.capture.wait_idle(cap=self.config.wait)
-                await guard(self.capture.snapshot_page(page), 10)
-        links = [] if page in self._crashed else await guard(page.evaluate(LINKS_JS), 3) or []
-        if page in self._crashed:
-            if not any(e.kind == "browser-crash" for e in errors):
-                errors.append(ScanError("browser-crash", f"the page {url} crashed the renderer; the crawl went on "
-                                        "in a new page", url, self.scenario))
-            await guard(page.close(), 5)
-            page = self._watch(await self.context.new_page())
-            self.needs_recycle = True
-        await guard(self.capture.snapshot_cookies(self.context), 10)
-        crawled = self._record(url, depth, visit, errors, click)
-        return page, [link for link in links if isinstance(link, str)], crawled
-
-    async def _load_with_retries(self, page, url: str) -> tuple[PageVisit | None, list[ScanError]]:
-        """``_load``, again after a backoff when navigation failed for a network reason (not an HTTP status,
-        a timeout or a crash); the last attempt's errors are the page's."""
-        for attempt in range(self.crawl.retries + 1):
-            errors: list[ScanError] = []
-            visit = await load_page(page, url, self.capture, self.config, self.scenario, errors, self.progress)
-            if visit is not None or not errors or page in self._crashed or any(e.kind in NOT_RETRIED for e in errors):
-                break
-            if attempt == self.crawl.retries:
-                errors = [replace(e, message=f"{e.message} (after {attempt + 1} attempts)") for e in errors]
-                break
-            await asyncio.sleep(RETRY_BACKOFF * 2**attempt)
-        return visit, errors
-
-    def _record(self, url: str, depth: int, visit: PageVisit | None, errors: list[ScanError],
-                click: ConsentClick | None) -> CrawledPage:
-        # Requests still in flight from the previous page land in this one's slice; their page_url says where.
-        seen = self.capture.result()
-        new_cookies = []
-        for c in seen.cookies:  # a cookie belongs to the page after which it first showed in the jar
-            if (key := (c.name, c.domain, c.path)) not in self._cookie_keys:
-                self._cookie_keys.add(key)
-                new_cookies.append(c)
-        part = CaptureResult(seen.requests[self._taken_requests:], tuple(new_cookies), (),
-                             seen.images[self._taken_images:], ())
-        self._taken_requests, self._taken_images = len(seen.requests), len(seen.images)
-        consent_at = self.click.time_ms if self.click and self.click.clicked else None
-        requests, cookies = classify(part, self.knowledge, self.first_party, consent_at_ms=consent_at)
-        page = CrawledPage(self.scenario, url, depth, visit, tuple(errors), tuple(requests), tuple(cookies), click)
-        self.visited += 1
-        self.since_launch += 1
-        return page
-
-
 async def _phase_one(crawl: CrawlConfig, frontier: Frontier, order: list[Page], fetcher, found: list[Discovery],
                      state: CrawlState, workers: list[ScenarioCrawl], playwright, chromium: ChromiumInfo) -> None:
     """Discovery (unless a resumed crawl's frontier has it), then the workers' visits (see phase1.py).
@@ -294,7 +143,7 @@ async def _phase_one(crawl: CrawlConfig, frontier: Frontier, order: list[Page], 
             await admit(url, 1, "sitemap")
         state.put("discovery", {"sitemap_pages": list(discovery.sitemap_pages), "problems": discovery.problems})
         state.put("frontier", frontier.to_dict())
-    shared = PhaseOne(frontier, admit, workers[0].sink, state, order, crawl.recycle_after)
+    shared = PhaseOne(frontier, admit, workers[0].sink, state, order)
     await asyncio.gather(*(worker.run(playwright, chromium, shared.plan()) for worker in workers))
     state.put("phase1_done", True)
 
@@ -308,7 +157,7 @@ def _replay(order: list[Page], done: set[str]) -> Callable[[ScenarioCrawl, objec
             if item.url in done:
                 continue
             run.progress(f"[{run.scenario}] page {i + 1}/{len(order)}: {item.url}")
-            page, _links, crawled = await run.visit(page, item.url, item.depth)
+            page, _links, crawled, _final = await run.step(page, item.url, item.depth)
             run.sink.write(crawled)
             run.state.page_done(run.scenario, item.url, item.depth, crawled.visit.status if crawled.visit else None)
 

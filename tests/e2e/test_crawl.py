@@ -201,6 +201,29 @@ def test_reject_clicks_once_on_the_first_page_and_the_choice_holds(polite):
         f"{W}/about/stores"}
 
 
+@pytest.fixture(scope="module")
+def polite_recycled(crawl):
+    """The reject crawl again with its browser relaunched every 3 pages."""
+    return crawl(("reject",), max_pages=60, max_depth=1, scope="host", respect_robots=True, recycle_after=3)
+
+
+def test_reject_choice_holds_across_browser_relaunches(polite, polite_recycled):
+    """A relaunched consent browser keeps its profile and cookie jar: no second click, nothing new fires."""
+    (data1, lines1), (data2, lines2) = polite, polite_recycled
+    assert data2["options"]["crawl"]["browser_launches"] >= len(lines2) // 3 > 1
+    assert urls(lines2) == urls(lines1)
+    assert [line["url"] for line in lines2 if line["consent_click"]] == [f"{W}/"]
+    assert {u for u, fired in third_party(lines2).items() if any("google-analytics" in f for f in fired)} == {
+        f"{W}/about/stores"}
+    after = [r for line in lines2[1:] for r in line["requests"]]
+    assert after and not any(r["before_consent"] for r in after)  # the scenario's clock survives relaunches
+
+    def key(data: dict) -> set[tuple]:
+        return {(f["type"], f["host"], f["evidence"]["page_url"]) for f in data["findings"]}
+
+    assert key(data2) == key(data1)
+
+
 def test_cli_crawl_is_deterministic(cli, sites, tmp_path):
     orders = []
     for run in ("a", "b"):
