@@ -55,20 +55,19 @@ def _root(ctx: typer.Context,
                                                 help="Print the version and exit.")] = False) -> None:
     """pixelaudit: privacy auditing crawler and tracking-pixel detector."""
     try:
-        ctx.obj = read_config(Path.cwd())  # targets and policy: see file_config()
+        config = read_config(Path.cwd())  # checked at start, whatever the command: a bad file fails now
     except ConfigError as exc:
         _fail(str(exc))
     # [tool.pixelaudit] values become defaults; flags and PIXELAUDIT_* variables still win.
-    ctx.default_map = {"scan": _scan_defaults(ctx, ctx.obj)} if ctx.obj.options else None
+    ctx.default_map = {"scan": _scan_defaults(ctx, config)} if config.options else None
 
 
 def file_config() -> FileConfig:
-    """The config file read at start (targets, policy); empty when there is none."""
-    from click import get_current_context
-
-    ctx = get_current_context(silent=True)
-    obj = ctx.find_root().obj if ctx is not None else None
-    return obj if isinstance(obj, FileConfig) else FileConfig()
+    """The config file's targets and policy (read again: small, and already checked by the root callback)."""
+    try:
+        return read_config(Path.cwd())
+    except ConfigError as exc:
+        _fail(str(exc))
 
 
 def _scan_defaults(ctx: typer.Context, file_config: FileConfig) -> dict:

@@ -32,11 +32,12 @@ class Policy:
                 "allowed_vendors": {group: list(names) for group, names in self.allowed_vendors},
                 "severity": dict(self.severity)}
 
-    def allows(self, tracker: dict | None) -> bool:
-        """True when the tracker's vendor or rule id is allowed in its category or its purpose."""
+    def allows(self, tracker: dict | None, label: str | None = None) -> bool:
+        """True when the tracker's vendor (or the finding's `label` for it) or rule id is allowed in the
+        tracker's category or purpose."""
         if not tracker:
             return False
-        names = {str(tracker.get(k) or "").lower() for k in ("vendor", "rule", "id")} - {""}
+        names = {str(n or "").lower() for n in (tracker.get("vendor"), tracker.get("rule"), label)} - {""}
         groups = {tracker.get("category"), tracker.get("purpose")} - {None}
         return any(group in groups and names & set(allowed) for group, allowed in self.allowed_vendors)
 
@@ -47,9 +48,9 @@ def is_allowed(finding: dict) -> bool:
 
 
 def _tracker_of(finding: dict, data: dict) -> dict | None:
-    """The tracker behind a finding, through its evidence (the request, else the cookie)."""
+    """The tracker behind a finding, through its evidence (the cookie of a cookie finding, else the request)."""
     evidence = finding.get("evidence") or {}
-    for key, records in (("request_index", "requests"), ("cookie_index", "cookies")):
+    for key, records in (("cookie_index", "cookies"), ("request_index", "requests")):
         index = evidence.get(key)
         items = data.get(records) or []
         if isinstance(index, int) and 0 <= index < len(items) and items[index].get("tracker"):
@@ -66,7 +67,7 @@ def apply_policy(data: dict, policy: Policy) -> dict:
         if finding["type"] in overrides:
             finding["severity"], mark = overrides[finding["type"]], "severity"
         tracker = _tracker_of(finding, out)
-        if policy.allows(tracker):
+        if policy.allows(tracker, finding.get("vendor")):
             finding["severity"], mark = "info", "allowed"
         finding["policy"] = mark
         if finding["severity"] != was:
