@@ -17,7 +17,9 @@ from pixelaudit.config import (
     ConfigError,
     ScanConfig,
     check_fail_on,
+    parse_credentials,
     parse_formats,
+    parse_header,
     parse_resolve,
     parse_scenarios,
     parse_target,
@@ -58,6 +60,12 @@ def crawl(
     wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
                                         help="At most this many seconds per page for the network to go quiet.")
                     ] = 5.0,
+    header: Annotated[list[str] | None, typer.Option(
+        "--header", "-H", envvar="PIXELAUDIT_HEADER",
+        help="'Name: value' sent with requests to the target's origin only.")] = None,
+    http_credentials: Annotated[str | None, typer.Option(
+        "--http-credentials", envvar="PIXELAUDIT_HTTP_CREDENTIALS",
+        help="USER:PASS for HTTP authentication, sent to the target's origin only.")] = None,
     fail_on: opt.FailOn = "high",
     fmt: Annotated[str, typer.Option("--format", "-f", envvar="PIXELAUDIT_FORMAT",
                                      help="Outputs, comma-separated: json, html, csv.")] = "json,html",
@@ -67,6 +75,12 @@ def crawl(
     chromium: opt.Chromium = None,
     rules: Annotated[list[Path] | None, typer.Option(
         "--rules", envvar="PIXELAUDIT_RULES", help="Extra tracker rules: a YAML file or folder (repeatable).")] = None,
+    filter_list: Annotated[list[Path] | None, typer.Option(
+        "--filter-list", envvar="PIXELAUDIT_FILTER_LIST",
+        help="An Adblock Plus list you supply (e.g. EasyPrivacy) for trackers our rules do not name.")] = None,
+    heuristics: Annotated[bool, typer.Option(
+        "--heuristics/--no-heuristics", envvar="PIXELAUDIT_HEURISTICS",
+        help="Report unknown third parties that send identifiers as trackers (category unknown).")] = True,
     accept_selector: Annotated[str | None, typer.Option("--accept-selector", envvar="PIXELAUDIT_ACCEPT_SELECTOR",
                                                         help="CSS selector of your banner's accept button.")] = None,
     reject_selector: Annotated[str | None, typer.Option("--reject-selector", envvar="PIXELAUDIT_REJECT_SELECTOR",
@@ -95,6 +109,7 @@ def crawl(
     from pixelaudit.classify import Knowledge
     from pixelaudit.crawl.run import CrawlConfig, ResumeError, crawl_site, usable_cores
     from pixelaudit.crawl.urls import PatternError, UrlFilter
+    from pixelaudit.filterlist import load_filter_list
     from pixelaudit.report import write_reports
     from pixelaudit.result import to_dict
     from pixelaudit.rules import RuleError, bundled_rules_dir, load_rules
@@ -110,6 +125,8 @@ def crawl(
             target=target, out_dir=out or default_out_dir(target),
             resolve=tuple(parse_resolve(r) for r in resolve or ()), ignore_https_errors=ignore_https_errors,
             trust_certs=tuple(_checked_cert(c) for c in trust_cert or ()), user_agent=user_agent,
+            headers=tuple(parse_header(h) for h in header or ()),
+            credentials=parse_credentials(http_credentials, target) if http_credentials else None,
             timeout=timeout, wait=wait, fail_on=check_fail_on(fail_on), formats=parse_formats(fmt),
             block_third_party_cookies=block_third_party_cookies, chromium=chromium, rules=tuple(rules or ()),
             scenarios=parse_scenarios(scenarios), accept_selector=accept_selector, reject_selector=reject_selector)
@@ -118,7 +135,8 @@ def crawl(
                                    respect_robots=respect_robots, resume=resume,
                                    concurrency=concurrency or usable_cores(), recycle_after=recycle_after,
                                    retries=retries)
-        knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]))
+        knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]),
+                              tuple(load_filter_list(p) for p in filter_list or ()), heuristics)
     except (ConfigError, PatternError, RuleError) as exc:
         _fail(str(exc))
     with Progress(quiet) as progress:
@@ -143,3 +161,16 @@ def crawl(
                f"pages.jsonl in {config.out_dir}")
     _print_summary(data, written, quiet)
     raise typer.Exit(exit_code(data, config.fail_on))
+
+
+def crawl_from_scan(url: str, refused: dict[str, object], **options) -> None:
+    """`scan URL --max-pages N [--depth D]`: the crawl of URL with scan's options (the crawl's own, such as
+    --scope or --concurrency, at their defaults); ``refused``: scan options given that mean nothing in a crawl."""
+    from pixelaudit.cli_mail import is_mail_target
+
+    given = [flag for flag, value in refused.items() if value]
+    if is_mail_target(url):
+        given.insert(0, "an e-mail target")
+    if given:
+        _fail(f"--max-pages above 1 crawls a site; it does not go with {', '.join(given)}")
+    crawl(url, **options)

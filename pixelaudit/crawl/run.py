@@ -35,7 +35,7 @@ from pixelaudit.crawl.pages import PAGES_FILE, PageSink, page_from_line, read_li
 from pixelaudit.crawl.phase1 import PhaseOne
 from pixelaudit.crawl.state import STATE_FILE, CrawlState, ResumeError
 from pixelaudit.crawl.urls import Scope, UrlFilter, normalise
-from pixelaudit.crawl.worker import AfterLoad, Progress, ScenarioCrawl
+from pixelaudit.crawl.worker import AfterLoad, Progress, ScenarioCrawl, send_headers
 from pixelaudit.findings import derive_findings
 from pixelaudit.model import ConsentClick, PageVisit
 from pixelaudit.result import ScanResult
@@ -232,6 +232,7 @@ async def crawl_site(crawl: CrawlConfig, knowledge: Knowledge | RuleSet, progres
             if not state.get("phase1_done"):
                 fetch_context = await launch_scenario(playwright, config, chromium, fetch_profile, None, first)
                 try:
+                    await send_headers(fetch_context, config)
                     fetcher = fetch_context.pages[0] if fetch_context.pages else await fetch_context.new_page()
                     await _phase_one(crawl, frontier, order, fetcher, found, state, workers, playwright, chromium)
                 finally:

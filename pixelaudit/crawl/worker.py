@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from pixelaudit.browser import ChromiumInfo, launch_scenario, make_profile
 from pixelaudit.capture import Capture, CaptureResult
 from pixelaudit.classify import Knowledge, classify, first_party_sites
-from pixelaudit.config import origin_of
+from pixelaudit.config import ScanConfig, origin_of
 from pixelaudit.crawl.pages import CrawledPage, PageSink
 from pixelaudit.model import ConsentClick, PageVisit, ScanError
 from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, guard, load_page
@@ -29,6 +29,16 @@ NOT_RETRIED = ("http-status", "timeout", "browser-crash")  # the server answered
 RETRY_BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
 Progress = Callable[[str], None]
 AfterLoad = Callable[[object, str, str], Awaitable[None]]  # (page, url, scenario): a test's hook
+
+async def send_headers(context, config: ScanConfig) -> None:
+    """Add the user's --header values to the requests the context makes to the target's origin, and only those."""
+    if config.headers:
+        extra = dict(config.headers)
+
+        async def add_headers(route) -> None:
+            await route.continue_(headers={**await route.request.all_headers(), **extra})
+        await context.route(origin_of(config.target) + "/**", add_headers)
+
 
 class ScenarioCrawl:
     """One scenario's browser context visiting pages one at a time (so the consent choice persists)."""
@@ -120,12 +130,7 @@ class ScenarioCrawl:
     async def start(self, page) -> object:
         """Attach the capture, route the user's headers, start the clock; returns the page to drive."""
         await self.capture.attach(self.context)
-        if self.config.headers:
-            extra = dict(self.config.headers)
-
-            async def add_headers(route):  # only requests to the target's origin get the user's headers
-                await route.continue_(headers={**await route.request.all_headers(), **extra})
-            await self.context.route(origin_of(self.config.target) + "/**", add_headers)
+        await send_headers(self.context, self.config)
         self.capture.start()
         if self._clock is not None:  # a relaunched browser: times stay on the scenario's clock (after the click)
             self.capture.t0 = self._clock

@@ -279,3 +279,19 @@ def test_network_errors_are_retried_with_backoff_and_named(chromium, ruleset, tm
     assert error["kind"] != "http-status" and error["message"].endswith("(after 3 attempts)")
     assert [p["url"] for p in data["pages"]] == ["https://unreachable.invalid/"]
     assert data["options"]["crawl"]["retries"] == 2
+
+
+def test_crawl_sends_credentials_and_headers_to_the_target_origin_only(cli, sites, tmp_path):
+    sites.log.clear()
+    code, _out, stderr, data = cli(
+        "crawl", "https://auth.pixel-lab.com/", "--out", str(tmp_path / "auth"), "--max-pages", "2",
+        "--scenarios", "no-interaction", "--http-credentials", "stage:s3cret", "--header", "X-Staging-Token: t0k3n",
+        "--fail-on", "none", "--resolve", sites.resolve, "--trust-cert", str(sites.leaf_pem))
+    assert code == 0, stderr
+    target_hits = sites.hits("auth.pixel-lab.com")
+    assert target_hits and all(h.headers.get("X-Staging-Token") == "t0k3n" for h in target_hits)
+    assert any(h.headers.get("Authorization") for h in target_hits)
+    assert data["pages"][0]["status"] == 200
+    partner = sites.hits("auth.partner-example.org")
+    assert partner and not any(h.headers.get("Authorization") or h.headers.get("X-Staging-Token") for h in partner)
+    assert "t0k3n" not in str(data) and "s3cret" not in str(data)
