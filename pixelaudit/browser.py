@@ -210,6 +210,12 @@ async def launch_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo
     `navigator.globalPrivacyControl === true` in every frame.
     """
     gpc = scenario == "gpc"
+    har = {}
+    if config.evidence:  # the HAR is written when the context closes (evidence.finish_har redacts it)
+        from pixelaudit.evidence import HAR_CONTENT, HAR_MODE, har_path
+
+        har = {"record_har_path": str(har_path(config.out_dir, scenario)), "record_har_content": HAR_CONTENT,
+               "record_har_mode": HAR_MODE}
     context = await playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=chromium.path,
@@ -225,6 +231,7 @@ async def launch_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo
         viewport={"width": 1280, "height": 800},
         locale="en-US",
         extra_http_headers={"Sec-GPC": "1"} if gpc else None,
+        **har,
     )
     if gpc:
         from pixelaudit.visit import GPC_INIT_JS

@@ -195,6 +195,11 @@ def scan(
     identity: Annotated[list[str] | None, typer.Option(
         "--identity", envvar="PIXELAUDIT_IDENTITY",
         help="E-mail: the recipient address to search for leaks [default: Delivered-To / To].")] = None,
+    evidence: Annotated[bool, typer.Option(
+        "--evidence", envvar="PIXELAUDIT_EVIDENCE",
+        help="Also keep evidence: OUT/evidence/ with a HAR per scenario (credentials redacted), a full-page "
+             "screenshot and the HTML of each page, and OUT/manifest.json with the SHA-256 of every file "
+             "(check it later with `pixelaudit verify OUT`).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Load URL (or render e-mails) in headless Chromium and write findings.json and report.html."""
@@ -232,7 +237,7 @@ def scan(
         except ConfigError as exc:  # still written to a report below, with exit code 2
             target, bad_url = url, exc
         config = ScanConfig(
-            target=target, out_dir=out or default_out_dir(target),
+            target=target, out_dir=out or default_out_dir(target), evidence=evidence,
             resolve=tuple(parse_resolve(r) for r in resolve or ()), ignore_https_errors=ignore_https_errors,
             trust_certs=tuple(_checked_cert(c) for c in trust_cert or ()),
             headers=tuple(parse_header(h) for h in header or ()),
@@ -254,6 +259,10 @@ def scan(
         if bad_url is not None:
             result = failed_result(config, knowledge, "invalid-url", str(bad_url), started)
         else:
+            if config.evidence:
+                from pixelaudit.cli_verify import prepare_evidence
+
+                prepare_evidence(config.out_dir)
             try:
                 result = asyncio.run(scan_site(config, knowledge, progress))
             except BrowserNotFound as exc:
@@ -268,11 +277,20 @@ def scan(
         try:
             written = write_banner_screenshots(result.clicks, config.out_dir)
             written += write_reports(data, config.out_dir, config.formats)
+            if config.evidence:  # last: it hashes every file written above
+                from pixelaudit.cli_verify import write_evidence_manifest
+
+                manifest_path, manifest_sha256 = write_evidence_manifest(config.out_dir, written, data)
+                written.append(manifest_path)
         except OSError as exc:
             _fail(f"cannot write the report to {config.out_dir}: {exc.strerror or exc}")
     for error in data["errors"]:
         typer.echo(f"pixelaudit: error: {error['message']}", err=True)
     _print_summary(data, written, quiet)
+    if config.evidence:
+        from pixelaudit.cli_verify import echo_evidence
+
+        echo_evidence(config.out_dir, manifest_sha256, quiet)
     raise typer.Exit(EXIT_USAGE if bad_url is not None else exit_code(data, config.fail_on))
 
 
@@ -321,6 +339,9 @@ app.command()(crawl)
 from pixelaudit.cli_batch import batch  # noqa: E402
 
 app.command()(batch)
+from pixelaudit.cli_verify import verify  # noqa: E402
+
+app.command()(verify)
 
 
 @app.command()

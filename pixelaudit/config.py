@@ -16,7 +16,7 @@ from pixelaudit.model import SEVERITIES
 from pixelaudit.policy import Policy
 
 FAIL_ON_LEVELS = ("high", "medium", "low", "info", "none")
-FORMATS = ("json", "html", "csv")
+FORMATS = ("json", "html", "csv", "sarif", "junit", "md")
 DEFAULT_FORMATS = ("json", "html")
 
 
@@ -79,6 +79,7 @@ class ScanConfig:
     accept_selector: str | None = None  # the user's override for an in-house banner
     reject_selector: str | None = None
     second_page: str | None = None  # visited after the consent choice; default: the first same-site link
+    evidence: bool = False  # write the evidence bundle (HAR, screenshots, HTML, manifest.json)
     policy: Policy | None = None  # applied to findings.json before reports are written (recorded there, not here)
 
     def provenance(self) -> dict:
@@ -100,6 +101,7 @@ class ScanConfig:
             "accept_selector": self.accept_selector,
             "reject_selector": self.reject_selector,
             "second_page": self.second_page,
+            "evidence": self.evidence,
         }
 
 
@@ -209,7 +211,7 @@ def parse_scenarios(spec: str) -> tuple[str, ...]:
 
 
 def parse_formats(spec: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """Parse `json,html,csv`."""
+    """Parse `json,html,csv,sarif,junit,md`."""
     return _parse_choices(spec, FORMATS, "--format")
 
 

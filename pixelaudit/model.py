@@ -110,6 +110,8 @@ class PageVisit:
     status: int | None
     final_url: str | None
     title: str | None = None
+    screenshot: str | None = None  # with --evidence: evidence/<scenario>-page<n>.png, relative to the output folder
+    html: str | None = None  # with --evidence: the page's HTML after load
 
 
 @dataclass(frozen=True, slots=True)

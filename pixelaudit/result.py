@@ -47,6 +47,7 @@ class ScanResult:
     clicks: dict = field(default_factory=dict)  # scenario -> ConsentClick
     tcf: tuple = ()  # TcfState records
     rule_docs: dict = field(default_factory=dict)  # rule id -> what the report says about it
+    evidence: dict | None = None  # with --evidence: findings.json's `evidence` block (evidence.findings_block)
 
     @property
     def complete(self) -> bool:
@@ -144,8 +145,7 @@ def to_dict(result: ScanResult) -> dict:
         "tcf": [{"scenario": t.scenario, "moment": t.moment, "page_url": t.page_url, "tc_string": t.tc_string,
                  "event_status": t.event_status, "cmp_id": t.cmp_id, "decoded": t.decoded, "via": t.via}
                 for t in result.tcf],
-        "pages": [{"url": p.url, "scenario": p.scenario, "status": p.status, "final_url": p.final_url,
-                   "title": p.title} for p in result.pages],
+        "pages": [_page(p, result.evidence is not None) for p in result.pages],
         "requests": [request_dict(i, cr) for i, cr in enumerate(result.requests)],
         "cookies": [cookie_dict(i, cc) for i, cc in enumerate(result.cookies)],
         "storage": [{"storage": s.storage, "origin": s.origin, "key": s.key, "value": s.value,
@@ -159,4 +159,11 @@ def to_dict(result: ScanResult) -> dict:
         "errors": [{"kind": e.kind, "message": e.message, "url": e.url, "scenario": e.scenario,
                     "fatal": e.fatal} for e in result.errors],
         "summary": _summary(result),
+        **({"evidence": result.evidence} if result.evidence is not None else {}),
     }
+
+
+def _page(p: PageVisit, evidence: bool) -> dict:
+    """A page; with --evidence also its screenshot and HTML files (null when they could not be taken)."""
+    page = {"url": p.url, "scenario": p.scenario, "status": p.status, "final_url": p.final_url, "title": p.title}
+    return {**page, "screenshot": p.screenshot, "html": p.html} if evidence else page

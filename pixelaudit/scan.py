@@ -16,6 +16,7 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
+from pixelaudit import evidence
 from pixelaudit.browser import ChromiumInfo, find_chromium, launch_scenario, make_profile
 from pixelaudit.capture import Capture, CaptureResult
 from pixelaudit.classify import Knowledge, classify, first_party_sites, site_party
@@ -108,6 +109,8 @@ async def run_scenario(playwright, config: ScanConfig, chromium: ChromiumInfo, s
         closing.append(True)
         if context is not None:
             await guard(context.close(), 10)
+        if config.evidence:
+            evidence.finish_har(evidence.har_path(config.out_dir, scenario), config)
     pages = outcome.pages if outcome else ()
     seen = capture.result()
     extra = unseen_requests(read_netlog(netlog_path), seen.requests, scenario=scenario,
@@ -136,6 +139,8 @@ async def scan_site(config: ScanConfig, knowledge: Knowledge | RuleSet, progress
     chromium = chromium or find_chromium(config.chromium)
     order = start_order(config.scenarios)
     slots = start_slots()
+    if config.evidence:
+        evidence.prepare(config.out_dir)
     async with async_playwright() as playwright:
         done = await asyncio.gather(*(run_scenario(playwright, config, chromium, s, progress, slots)
                                       for s in order))
@@ -162,7 +167,8 @@ async def scan_site(config: ScanConfig, knowledge: Knowledge | RuleSet, progress
         websockets=tuple(websockets), clicks=clicks, tcf=tcf, errors=tuple(errors),
         findings=tuple(derive_findings(requests, cookies, clicks, tcf)),
         options=config.provenance(), rules_info=rules_info(knowledge), rule_docs=knowledge.rules.docs_for(
-            {m.rule for m in (*(r.tracker for r in requests), *(c.tracker for c in cookies)) if m}))
+            {m.rule for m in (*(r.tracker for r in requests), *(c.tracker for c in cookies)) if m}),
+        evidence=evidence.findings_block(config.out_dir) if config.evidence else None)
 
 
 def failed_result(config: ScanConfig, knowledge: Knowledge | RuleSet, kind: str, message: str,

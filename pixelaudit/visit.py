@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pixelaudit.capture import Capture
 from pixelaudit.config import ScanConfig, origin_of
@@ -108,6 +108,16 @@ def _looks_like_logout(url: str) -> bool:
     return any(word in url.lower() for word in ("logout", "log-out", "signout", "sign-out", "abmelden"))
 
 
+async def keep_last_page(page, pages: list[PageVisit], config: ScanConfig, scenario: str) -> list[PageVisit]:
+    """With --evidence: the last page visited gets its screenshot and HTML as the browser shows it now."""
+    if not config.evidence or not pages or pages[-1].screenshot or pages[-1].html:
+        return pages
+    from pixelaudit.evidence import snapshot_page
+
+    png, html = await snapshot_page(page, config, scenario, len(pages))
+    return [*pages[:-1], replace(pages[-1], screenshot=png, html=html)]
+
+
 async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario: str,
                          errors: list[ScanError], progress: Progress) -> VisitOutcome:
     """Run one scenario's page visits; everything observed stays in `capture`."""
@@ -137,12 +147,14 @@ async def visit_scenario(context, capture: Capture, config: ScanConfig, scenario
             if state := await read_tcf(page, scenario, "after-choice"):
                 tcf.append(state)
         if url := await second_page_url(page, config):
+            pages = await keep_last_page(page, pages, config, scenario)  # page 1 as it was when left
             left_at = time.time() * 1000
             if second := await load_page(page, url, capture, config, scenario, errors, progress):
                 pages.append(second)
     if crashed:
         errors.append(ScanError("browser-crash", f"the page {config.target} crashed while being audited",
                                 config.target, scenario))
+    pages = await keep_last_page(page, pages, config, scenario)
     progress(f"[{scenario}] recording cookies")
     await guard(capture.snapshot_cookies(context), 10)
     unload_from = left_at or time.time() * 1000
