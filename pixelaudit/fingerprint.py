@@ -1,8 +1,10 @@
 """Stable fingerprints of findings, so a baseline can say which findings a later scan already knew.
 
 A fingerprint is a short SHA-256 digest over what identifies a finding across scans of an unchanged site:
-its type, scenario, host, vendor (the tracker rule's id when the evidence names one: rule ids are forever,
-vendor names may be reworded), the shape of its URL and, for crawls and mail batches, where it showed.
+its type, scenario, host, vendor (the tracker rule's id when there is one: rule ids are forever, vendor
+names may be reworded), the shape of its URL and, for crawls and mail batches, where it showed. A finding
+folds every record of its (type, scenario, host); vendor and URL come from the least of those records, not
+the first, whose order can race.
 Never timestamps, record indexes, counts or query values. The URL's query is left out altogether: vendors'
 scripts add parameters on their own schedule (experiment flags, optional hints), which would make an
 unchanged site look new.
@@ -24,6 +26,8 @@ _UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f
 _HEX = re.compile(r"(?=[0-9a-f]*\d)[0-9a-f]{8,}", re.I)  # a hex run with a digit: "deadbeef1" yes, "facade" no
 _TOKEN = re.compile(r"[A-Za-z0-9_+=-]{16,}")
 _DIGITS = re.compile(r"\d+")
+# Findings about the scan as a whole: their host and scenario are those of whichever tracker fired first.
+WHOLE_SCAN = frozenset({"no-consent-banner"})
 # The record list each evidence index points into (site and e-mail results).
 _EVIDENCE_LISTS = {"request_index": "requests", "cookie_index": "cookies", "pixel_index": "pixels",
                    "link_index": "click_tracking", "leak_index": "leaks"}
@@ -69,18 +73,54 @@ def url_shape(url: str | None, *, query: bool = True) -> str | None:
     return shape
 
 
-def _evidence_rule(finding: dict, result: dict) -> str | None:
-    """The tracker rule id of the record the finding's evidence points at, if any."""
+def _label(record: dict) -> str | None:
+    """A record's tracker as a key: its rule id (forever), else its vendor name."""
+    tracker = record.get("tracker") if isinstance(record.get("tracker"), dict) else record
+    if tracker.get("rule"):
+        return f"rule:{tracker['rule']}"
+    return f"vendor:{tracker['vendor']}" if tracker.get("vendor") else None
+
+
+def _record(finding: dict, result: dict) -> dict | None:
+    """The record the finding's evidence points at, if any."""
     evidence = finding.get("evidence") or {}
     for key, list_name in _EVIDENCE_LISTS.items():
-        index = evidence.get(key)
-        records = result.get(list_name) or []
+        index, records = evidence.get(key), result.get(list_name) or []
         if isinstance(index, int) and 0 <= index < len(records) and isinstance(records[index], dict):
-            record = records[index]
-            tracker = record.get("tracker") if isinstance(record.get("tracker"), dict) else record
-            if tracker.get("rule"):
-                return str(tracker["rule"])
+            return records[index]
     return None
+
+
+def _folded(finding: dict, result: dict) -> list[dict]:
+    """The records a site finding folds together (same type, scenario and host; see findings.py), so the
+    key can take the least of them rather than the first: which comes first can race between runs (two
+    trackers' cookies on the site's own domain, two endpoints of one host)."""
+    evidence, ftype = finding.get("evidence") or {}, finding.get("type")
+    scenario, host = finding.get("scenario"), finding.get("host")
+    if "cookie_index" in evidence:
+        return [c for c in result.get("cookies") or [] if isinstance(c, dict) and c.get("scenario") == scenario
+                and (c.get("domain") or "").lstrip(".") == host and c.get("before_consent")]
+    if "request_index" not in evidence:
+        return []
+    wanted = {"tracker-before-consent": lambda r: r.get("before_consent") is True,
+              "tracker-after-reject": lambda r: r.get("before_consent") is False,
+              "tracking-pixel": lambda r: bool(r.get("pixel")),
+              "gpc-ignored": lambda r: bool((r.get("tracker") or {}).get("vendor"))}.get(ftype)
+    if wanted is None:
+        return []
+    return [r for r in result.get("requests") or [] if isinstance(r, dict) and r.get("scenario") == scenario
+            and r.get("host") == host and (r.get("tracker") or r.get("pixel")) and wanted(r)]
+
+
+def _who_and_what(finding: dict, result: dict) -> tuple[str | None, str | None]:
+    """(rule id or vendor, URL shape without query): the least over the folded records, else the finding's."""
+    folded = [(_label(r), url_shape(r.get("url") or r.get("set_by_url"), query=False))
+              for r in _folded(finding, result)]
+    if folded:
+        return min(folded, key=lambda pair: (pair[0] or "", pair[1] or ""))
+    record = _record(finding, result)
+    who = (_label(record) if record else None) or (f"vendor:{finding['vendor']}" if finding.get("vendor") else None)
+    return who, url_shape(finding.get("url"), query=False)
 
 
 def _where(finding: dict, result: dict) -> str | None:
@@ -98,11 +138,12 @@ def _where(finding: dict, result: dict) -> str | None:
 
 def fingerprint_key(finding: dict, result: dict) -> list:
     """The canonical fields a fingerprint hashes (also handy to show why two fingerprints differ)."""
-    vendor = _evidence_rule(finding, result)
-    vendor = f"rule:{vendor}" if vendor else (f"vendor:{finding['vendor']}" if finding.get("vendor") else None)
+    if finding.get("type") in WHOLE_SCAN:
+        return [KEY_VERSION, finding.get("type"), None, None, None, None, _where(finding, result)]
+    who, what = _who_and_what(finding, result)
     host = finding.get("host") or finding.get("site")
     return [KEY_VERSION, finding.get("type"), finding.get("scenario"), _host_shape(host) if host else None,
-            vendor, url_shape(finding.get("url"), query=False), _where(finding, result)]
+            who, what, _where(finding, result)]
 
 
 def fingerprint(finding: dict, result: dict) -> str:

@@ -16,7 +16,7 @@ SAMPLE = json.loads((Path(__file__).parents[1] / "data" / "sample-findings.json"
 def _site(url="https://www.facebook.com/tr?id=123&ev=PageView&ts=1772446501200", **changes) -> tuple[dict, dict]:
     """A findings.json with one tracker-before-consent finding pointing at its request."""
     request = {"index": 0, "url": url, "scenario": "no-interaction", "host": "www.facebook.com",
-               "tracker": {"vendor": "Meta", "category": "advertising", "rule": "meta-pixel"}}
+               "before_consent": True, "tracker": {"vendor": "Meta", "category": "advertising", "rule": "meta-pixel"}}
     finding = {"type": "tracker-before-consent", "severity": "high", "site": "facebook.com",
                "host": "www.facebook.com", "vendor": "Meta", "scenario": "no-interaction", "url": url,
                "message": "Meta (advertising) sent a request to www.facebook.com before any consent choice, 412 ms",
@@ -110,6 +110,37 @@ def test_email_findings():
     assert fingerprint({**finding, "mail": "/home/ci/build/mails/welcome.eml"}, result) == \
         fingerprint({**finding, "mail": "/srv/x/mails/welcome.eml"}, result) != \
         fingerprint({**finding, "mail": "/srv/x/mails/receipt.eml"}, result)
+
+
+def test_the_order_of_folded_records_does_not_change_it():
+    # one finding per (type, scenario, host): which of its records comes first can race between runs
+    finding, result = _site()
+    script = {**result["requests"][0], "url": "https://www.facebook.com/signals/config/4242?v=2"}
+    result["requests"] = [result["requests"][0], script]
+    swapped = {**result, "requests": [script, result["requests"][0]]}
+    moved = {**finding, "url": script["url"], "evidence": {**finding["evidence"], "request_index": 0}}
+    assert fingerprint(finding, result) == fingerprint(moved, swapped)
+    # two trackers' cookies on the site's own domain, set in either order
+    ga = {"name": "_ga", "domain": ".shop.example", "scenario": "no-interaction", "before_consent": True,
+          "tracker": {"vendor": "Google Analytics", "rule": "google-analytics"}, "set_by_url": "https://shop.example/"}
+    fbp = {**ga, "name": "_fbp", "tracker": {"vendor": "Meta Pixel", "rule": "meta-pixel"},
+           "set_by_url": "https://connect.facebook.net/en_US/fbevents.js"}
+    cookie = {"type": "cookie-before-consent", "severity": "high", "scenario": "no-interaction",
+              "host": "shop.example", "site": "shop.example", "vendor": "Google Analytics", "url": ga["set_by_url"],
+              "evidence": {"cookie_index": 0}}
+    other = {**cookie, "vendor": "Meta Pixel", "url": fbp["set_by_url"]}
+    assert fingerprint(cookie, {"cookies": [ga, fbp]}) == fingerprint(other, {"cookies": [fbp, ga]})
+    # a cookie-based key still tells the site's own domain from a tracker's
+    assert fingerprint({**cookie, "host": "facebook.com"}, {"cookies": [ga, fbp]}) != \
+        fingerprint(cookie, {"cookies": [ga, fbp]})
+
+
+def test_no_consent_banner_is_one_per_scan():
+    # its host and scenario are those of whichever tracker fired first
+    banner = {"type": "no-consent-banner", "severity": "high", "scenario": "accept", "host": "www.facebook.com",
+              "vendor": "Meta Pixel", "url": "https://www.facebook.com/tr", "evidence": {"request_index": 3}}
+    other = {**banner, "scenario": "reject", "host": "www.google-analytics.com", "vendor": "Google Analytics"}
+    assert fingerprint(banner, {}) == fingerprint(other, {}) != fingerprint({**banner, "type": "x"}, {})
 
 
 def test_every_sample_finding_has_a_distinct_fingerprint():
