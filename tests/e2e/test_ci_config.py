@@ -110,3 +110,15 @@ def test_unset_credential_variable_fails_naming_it(cli, secrets_config, monkeypa
     assert code == 2 and data is None and not (tmp_path / "out").exists()
     assert err.strip() == (f"pixelaudit: error: {secrets_config / 'pixelaudit.toml'}: http_credentials: "
                            "environment variable STAGING_USER is not set")
+
+
+def test_crawl_applies_the_policy_too(cli, sites, tmp_path):
+    cwd = write_config(tmp_path / "crawl", '[policy]\nallowed_vendors = { analytics = ["Google Analytics"], '
+                                           'marketing = ["Meta Pixel"] }\n')
+    out = tmp_path / "crawl-out"
+    code, _out, err, data = cli("crawl", LEAKY, "--out", str(out), "--max-pages", "2", "--scenarios",
+                                "no-interaction", "--resolve", sites.resolve, "--trust-cert", str(sites.leaf_pem),
+                                "--wait", "1", "--quiet", cwd=cwd)
+    assert code == 0, err  # every tracker allowed (Meta by its purpose, marketing)
+    assert data["findings"] and all(f["policy"] == "allowed" for f in data["findings"])
+    assert data["policy"]["allowed_vendors"] == {"analytics": ["google analytics"], "marketing": ["meta pixel"]}
