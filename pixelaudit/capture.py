@@ -1,9 +1,15 @@
-"""Listen to one scenario's browser context and emit observation records. Never classifies."""
+"""Listen to one scenario's browser context and emit observation records. Never classifies.
+
+The browser calls are written once, as step generators: each yields a Playwright call (or a Pause) and gets
+its result back. `drive` runs them on the async API; pixelaudit.sync_capture runs the same steps on the
+sync API (pytest-playwright's `page`), where a call already returns its result.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Generator
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -14,6 +20,37 @@ DOM_JS = files("pixelaudit").joinpath("js/dom.js").read_text(encoding="utf-8")
 MAX_IMAGE_BODY = 2 * 1024 * 1024  # pixels are tiny; bigger bodies are not read
 ANSWERED_SETTLE_S = 1.0
 MAX_POST_DATA = 64 * 1024  # enough for any beacon's ids and events
+IDLE_POLL_S = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A step asking the driver to let the browser run for `seconds`."""
+
+    seconds: float
+
+
+Steps = Generator[object, object, object]  # yields Playwright calls or Pauses, receives their results
+
+
+async def drive(steps: Steps, step_timeout: float | None = None) -> object:
+    """Run steps on the async API: await each call (at most `step_timeout` s) and send back its result or
+    throw its error into the steps; returns what the steps return."""
+    value: object = None
+    error: BaseException | None = None
+    while True:
+        try:
+            step = steps.throw(error) if error is not None else steps.send(value)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        try:
+            if isinstance(step, Pause):
+                await asyncio.sleep(step.seconds)
+            elif step is not None:
+                value = await asyncio.wait_for(step, step_timeout)
+        except Exception as exc:  # handed to the steps, which decide what a failed call means
+            error = exc
 
 
 @dataclass(slots=True)
@@ -82,8 +119,11 @@ class Capture:
 
     async def attach(self, context) -> None:
         """Subscribe to the context's events and install the page hooks."""
-        await context.expose_binding("__pixelauditRecord", self._on_binding)
-        await context.add_init_script(HOOKS_JS)
+        await drive(self._attach_steps(context))
+
+    def _attach_steps(self, context) -> Steps:
+        yield context.expose_binding("__pixelauditRecord", self._on_binding)
+        yield context.add_init_script(HOOKS_JS)
         context.on("request", self._on_request)
         context.on("response", self._on_response)
         context.on("requestfinished", self._on_finished)
@@ -135,13 +175,13 @@ class Capture:
             self._pending[resp.request] = time.monotonic()
         entry.status = resp.status
         entry.content_type = resp.headers.get("content-type")
-        self._spawn(self._read_response(resp, entry))
+        self._spawn(self._response_steps(resp, entry))
 
     def _on_finished(self, req) -> None:
         self._done(req)
         entry = self._entries.get(req)
         if entry is not None:
-            self._spawn(self._read_finished(req, entry))
+            self._spawn(self._finished_steps(req, entry))
 
     def _on_failed(self, req) -> None:
         self._done(req)
@@ -164,31 +204,31 @@ class Capture:
         elif kind == "keepalive":
             self._keepalive.add(str(data.get("url", "")))
 
-    # --- async detail readers -----------------------------------------------------------------
-    def _spawn(self, coro) -> None:
-        task = asyncio.ensure_future(coro)
+    # --- detail readers (run after the event, as tasks) ----------------------------------------
+    def _spawn(self, steps: Steps) -> None:
+        task = asyncio.ensure_future(drive(steps))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _read_response(self, resp, entry: _Entry) -> None:
+    def _response_steps(self, resp, entry: _Entry) -> Steps:
         try:
-            for header in await resp.headers_array():
+            for header in (yield resp.headers_array()):
                 if header["name"].lower() == "set-cookie":
                     for name in _cookie_names(header["value"]):
                         self._cookie_sets.append((name, "header", resp.url, entry.time_ms))
         except Exception:  # the page or browser went away: keep what we have
             return
 
-    async def _read_finished(self, req, entry: _Entry) -> None:
+    def _finished_steps(self, req, entry: _Entry) -> Steps:
         try:
-            headers = await req.all_headers()
+            headers = yield req.all_headers()
             entry.sent_cookies = "cookie" in headers
-            sizes = await req.sizes()
+            sizes = yield req.sizes()
             entry.size = sizes.get("responseBodySize")
-            resp = await req.response()
+            resp = yield req.response()
             is_image = entry.resource_type == "image" or (entry.content_type or "").startswith("image/")
             if resp is not None and is_image and (entry.size or 0) <= MAX_IMAGE_BODY and not entry.redirected_to:
-                entry.body = await resp.body()
+                entry.body = yield resp.body()
                 entry.size = len(entry.body)
         except Exception:
             return
@@ -203,14 +243,21 @@ class Capture:
         # (keepalive fetches belong to the browser process), so one answered a second ago counts as done.
         return any(answered is None or now - answered < ANSWERED_SETTLE_S for answered in self._pending.values())
 
+    def idle(self, quiet: float) -> bool:
+        """True when no request has been in flight for `quiet` seconds."""
+        now = time.monotonic()
+        return not self._busy(now) and now - self._last_activity >= quiet
+
     async def wait_idle(self, cap: float, quiet: float = 0.5) -> bool:
         """Wait until no request has been in flight for `quiet` seconds, or `cap` seconds passed."""
+        return bool(await drive(self._idle_steps(cap, quiet)))
+
+    def _idle_steps(self, cap: float, quiet: float) -> Steps:
         deadline = time.monotonic() + cap
         while time.monotonic() < deadline and not self.closed:
-            now = time.monotonic()
-            if not self._busy(now) and now - self._last_activity >= quiet:
+            if self.idle(quiet):
                 return True
-            await asyncio.sleep(0.05)
+            yield Pause(IDLE_POLL_S)
         return False
 
     # --- snapshots ------------------------------------------------------------------------------
@@ -226,9 +273,12 @@ class Capture:
 
     async def snapshot_page(self, page, per_frame_timeout: float = 3.0) -> None:
         """Record the images each frame of the current page draws, and its Web Storage (before leaving it)."""
+        await drive(self._page_steps(page), step_timeout=per_frame_timeout)
+
+    def _page_steps(self, page) -> Steps:
         for frame in list(page.frames):
             try:
-                dom = await asyncio.wait_for(frame.evaluate(DOM_JS), per_frame_timeout)
+                dom = yield frame.evaluate(DOM_JS)
             except Exception:  # noqa: S112 - a detached, crashed or hung frame has nothing to show
                 continue
             for img in dom["images"]:
