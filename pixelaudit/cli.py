@@ -18,6 +18,7 @@ import typer
 
 from pixelaudit import __version__
 from pixelaudit import cli_options as opt
+from pixelaudit.cli_baseline import Baseline
 from pixelaudit.cli_rules import rules_app
 from pixelaudit.config import (
     ConfigError,
@@ -200,6 +201,7 @@ def scan(
         help="Also keep evidence: OUT/evidence/ with a HAR per scenario (credentials redacted), a full-page "
              "screenshot and the HTML of each page, and OUT/manifest.json with the SHA-256 of every file "
              "(check it later with `pixelaudit verify OUT`).")] = False,
+    baseline: Baseline = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Load URL (or render e-mails) in headless Chromium and write findings.json and report.html."""
@@ -209,6 +211,8 @@ def scan(
     if not url and not targets:
         _fail("give a URL to scan, or list targets = [\"https://...\"] in pixelaudit.toml or [tool.pixelaudit]")
     url = url or targets[0]
+    if baseline and (targets or is_mail_target(url)):
+        _fail("--baseline works with one site URL (not with e-mail or `targets`) for now")
     if is_mail_target(url):
         from pixelaudit import cli_mail
 
@@ -247,6 +251,9 @@ def scan(
             rules=tuple(rules or ()), scenarios=parse_scenarios(scenarios), accept_selector=accept_selector,
             reject_selector=reject_selector, second_page=parse_target(second_page) if second_page else None,
             policy=file_config().policy)
+        from pixelaudit.baseline import Gate
+
+        gate = Gate.load(baseline) if baseline else None  # a bad file stops here, before the scan
         knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]),
                               tuple(load_filter_list(p) for p in filter_list or ()), heuristics)
     except (ConfigError, RuleError) as exc:
@@ -274,6 +281,8 @@ def scan(
             from pixelaudit.policy import apply_policy
 
             data = apply_policy(data, config.policy)
+        if gate is not None:  # after the policy's severities, before any report
+            data = gate.apply(data)
         try:
             written = write_banner_screenshots(result.clicks, config.out_dir)
             written += write_reports(data, config.out_dir, config.formats)
@@ -287,11 +296,14 @@ def scan(
     for error in data["errors"]:
         typer.echo(f"pixelaudit: error: {error['message']}", err=True)
     _print_summary(data, written, quiet)
+    if gate is not None:
+        typer.echo("\n".join(gate.lines(data, quiet)))
     if config.evidence:
         from pixelaudit.cli_verify import echo_evidence
 
         echo_evidence(config.out_dir, manifest_sha256, quiet)
-    raise typer.Exit(EXIT_USAGE if bad_url is not None else exit_code(data, config.fail_on))
+    raise typer.Exit(EXIT_USAGE if bad_url is not None else exit_code(gate.gated(data) if gate else data,
+                                                                       config.fail_on))
 
 
 def _checked_cert(path: Path) -> Path:
@@ -342,6 +354,10 @@ app.command()(batch)
 from pixelaudit.cli_verify import verify  # noqa: E402
 
 app.command()(verify)
+from pixelaudit.cli_baseline import baseline_app, diff  # noqa: E402
+
+app.add_typer(baseline_app, name="baseline")
+app.command()(diff)
 
 
 @app.command()
