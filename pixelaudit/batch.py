@@ -108,7 +108,11 @@ def _write(config: ScanConfig, result) -> SiteRow:
         from pixelaudit.policy import apply_policy
 
         data = apply_policy(data, config.policy)
-    write_reports(data, Path(config.out_dir), config.formats)
+    written = write_reports(data, Path(config.out_dir), config.formats)
+    if config.evidence:  # last: it hashes findings.json and the reports too
+        from pixelaudit.evidence import write_manifest
+
+        write_manifest(Path(config.out_dir), written, data)
     return _row(config, data)
 
 

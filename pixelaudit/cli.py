@@ -287,9 +287,9 @@ def scan(
             written = write_banner_screenshots(result.clicks, config.out_dir)
             written += write_reports(data, config.out_dir, config.formats)
             if config.evidence:  # last: it hashes every file written above
-                from pixelaudit.cli_verify import write_evidence_manifest
+                from pixelaudit.evidence import write_manifest
 
-                manifest_path, manifest_sha256 = write_evidence_manifest(config.out_dir, written, data)
+                manifest_path, manifest_sha256 = write_manifest(config.out_dir, written, data)
                 written.append(manifest_path)
         except OSError as exc:
             _fail(f"cannot write the report to {config.out_dir}: {exc.strerror or exc}")

@@ -1,5 +1,5 @@
-"""`pixelaudit verify DIR`, and the evidence steps of `scan --evidence` (prepare the folder, write and announce
-the manifest). Registered on the main app by cli.py; the checking itself is manifest.verify."""
+"""`pixelaudit verify DIR`, and the CLI steps of `scan --evidence` (make the folder first, announce the
+manifest). Registered on the main app by cli.py; the checking itself is manifest.verify."""
 
 from __future__ import annotations
 
@@ -60,14 +60,6 @@ def prepare_evidence(out_dir: Path) -> None:
         prepare(out_dir)
     except OSError as exc:
         _fail(f"cannot write the evidence to {out_dir}: {exc.strerror or exc}")
-
-
-def write_evidence_manifest(out_dir: Path, written: list[Path], data: dict) -> tuple[Path, str]:
-    """OUT/manifest.json over the files this scan wrote and the evidence on disk; its path and own SHA-256."""
-    from pixelaudit import manifest
-    from pixelaudit.evidence import bundle_files
-
-    return manifest.write(out_dir, [*written, *bundle_files(out_dir)], data)
 
 
 def echo_evidence(out_dir: Path, manifest_sha256: str, quiet: bool) -> None:

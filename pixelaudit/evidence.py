@@ -128,6 +128,14 @@ async def snapshot_page(page, config: ScanConfig, scenario: str, n: int) -> tupl
     return (png_name if png is not None else None), (html_name if html is not None else None)
 
 
+def write_manifest(out_dir: Path, written: list[Path], result: dict) -> tuple[Path, str]:
+    """OUT/manifest.json over the files the scan wrote (findings.json, reports, banners) and the evidence on
+    disk; its path and its own SHA-256. Call it last: it hashes the files as they are now."""
+    from pixelaudit import manifest
+
+    return manifest.write(out_dir, [*written, *bundle_files(out_dir)], result)
+
+
 def findings_block(out_dir: Path) -> dict:
     """findings.json's top-level `evidence` field: where the bundle and its manifest are, and how it was made."""
     from pixelaudit.manifest import MANIFEST_NAME

@@ -108,3 +108,13 @@ def test_evidence_env_var_on_a_scan_that_cannot_start_still_writes_a_manifest(cl
     assert code == 2 and data["errors"][0]["kind"] == "invalid-url"
     assert manifest_paths(out) == ["findings.json", "report.html"]
     assert verify(out).returncode == 0
+
+
+def test_config_file_targets_each_get_their_own_verified_bundle(cli, tmp_path):
+    (tmp_path / "pixelaudit.toml").write_text(f'targets = ["{LAB}"]\nevidence = true\nfail_on = "none"\n')
+    out = tmp_path / "out"
+    code, _out, err, _ = cli("scan", "--out", str(out), "--quiet", cwd=tmp_path)
+    assert code == 0, err
+    site = out / "www.pixel-lab.com"
+    assert {"findings.json", "report.html", "evidence/no-interaction.har"} <= set(manifest_paths(site))
+    assert verify(site).returncode == 0
