@@ -73,7 +73,7 @@ def file_config() -> FileConfig:
 
 def _scan_defaults(ctx: typer.Context, file_config: FileConfig) -> dict:
     """[tool.pixelaudit] keys as `scan` parameter names; an unknown key is an error, not ignored."""
-    params = {p.name for p in ctx.command.commands["scan"].params} - {"url", "quiet"}
+    params = {p.name for p in ctx.command.commands["scan"].params} - {"url", "quiet", "json_out"}
     renamed = {"format": "fmt"}
     defaults = {}
     for key, value in file_config.options.items():
@@ -163,7 +163,7 @@ def scan(
                                         help="At most this many seconds for the network to go quiet.")] = 5.0,
     fail_on: opt.FailOn = "high",
     fmt: Annotated[str, typer.Option("--format", "-f", envvar="PIXELAUDIT_FORMAT",
-                                     help="Outputs, comma-separated: json, html, csv.")] = "json,html",
+                                     help="Comma-separated: json, html, csv, sarif, junit, md.")] = "json,html",
     block_third_party_cookies: Annotated[bool, typer.Option(
         "--block-third-party-cookies", envvar="PIXELAUDIT_BLOCK_THIRD_PARTY_COOKIES",
         help="Audit a stricter browser that blocks third-party cookies (default: allowed, as most visitors).")
@@ -202,10 +202,15 @@ def scan(
              "screenshot and the HTML of each page, and OUT/manifest.json with the SHA-256 of every file "
              "(check it later with `pixelaudit verify OUT`).")] = False,
     baseline: Baseline = None,
+    json_out: Annotated[bool, typer.Option(
+        "--json", help="Also print findings.json to stdout (every other line goes to stderr).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Load URL (or render e-mails) in headless Chromium and write findings.json and report.html."""
+    from pixelaudit import ci_output
     from pixelaudit.cli_mail import is_mail_target
+
+    json_stdout = ci_output.json_stdout(json_out)  # --json; $GITHUB_STEP_SUMMARY is written at the end too
 
     targets = () if url else file_config().targets
     if not url and not targets:
@@ -220,11 +225,13 @@ def scan(
             formats, level = parse_formats(fmt), check_fail_on(fail_on)
         except ConfigError as exc:
             _fail(str(exc))
+        mail_out = out or default_out_dir(Path(url).name)
         with Progress(quiet) as progress:
-            code = cli_mail.run(url, out=out or default_out_dir(Path(url).name), live=live,
-                                identities=tuple(identity or ()), formats=formats, fail_on=level,
+            code = cli_mail.run(url, out=mail_out, live=live, identities=tuple(identity or ()),
+                                formats=ci_output.with_json(formats, json_out), fail_on=level,
                                 resolve=list(resolve or ()), chromium=chromium, rules_paths=tuple(rules or ()),
                                 timeout=timeout, quiet=quiet, progress=progress, exit_code=exit_code)
+        ci_output.publish(None, mail_out, json_stdout)
         raise typer.Exit(code)
     from pixelaudit.browser import BrowserNotFound
     from pixelaudit.classify import Knowledge
@@ -302,6 +309,7 @@ def scan(
         from pixelaudit.cli_verify import echo_evidence
 
         echo_evidence(config.out_dir, manifest_sha256, quiet)
+    ci_output.publish(data, config.out_dir, json_stdout)
     raise typer.Exit(EXIT_USAGE if bad_url is not None else exit_code(gate.gated(data) if gate else data,
                                                                        config.fail_on))
 
@@ -354,6 +362,9 @@ app.command()(batch)
 from pixelaudit.cli_verify import verify  # noqa: E402
 
 app.command()(verify)
+from pixelaudit.cli_report import report  # noqa: E402
+
+app.command()(report)
 from pixelaudit.cli_baseline import baseline_app, diff  # noqa: E402
 
 app.add_typer(baseline_app, name="baseline")
