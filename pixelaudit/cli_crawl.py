@@ -13,6 +13,7 @@ import typer
 
 from pixelaudit import cli_options as opt
 from pixelaudit.cli import Progress, _checked_cert, _fail, _print_summary, default_out_dir, exit_code, file_config
+from pixelaudit.cli_baseline import Baseline
 from pixelaudit.config import (
     ConfigError,
     ScanConfig,
@@ -101,10 +102,12 @@ def crawl(
         "--resume", envvar="PIXELAUDIT_RESUME",
         help="Go on with the interrupted crawl in --out (same URL and options): pages done are kept, not revisited.")
     ] = False,
+    baseline: Baseline = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Crawl a site (links, sitemap.xml, robots.txt) and audit every page in each scenario; writes
     findings.json and report.html at the end and pages.jsonl as each page finishes."""
+    from pixelaudit.baseline import Gate
     from pixelaudit.browser import BrowserNotFound
     from pixelaudit.classify import Knowledge
     from pixelaudit.crawl.run import CrawlConfig, ResumeError, crawl_site, usable_cores
@@ -137,6 +140,7 @@ def crawl(
                                    retries=retries)
         knowledge = Knowledge(load_rules([bundled_rules_dir() / "trackers", *config.rules]),
                               tuple(load_filter_list(p) for p in filter_list or ()), heuristics)
+        gate = Gate.load(baseline) if baseline else None  # a bad file stops here, before the crawl
     except (ConfigError, PatternError, RuleError) as exc:
         _fail(str(exc))
     with Progress(quiet) as progress:
@@ -151,6 +155,8 @@ def crawl(
             from pixelaudit.policy import apply_policy
 
             data = apply_policy(data, policy)
+        if gate is not None:
+            data = gate.apply(data)
         try:
             written = write_reports(data, config.out_dir, config.formats)
         except OSError as exc:
@@ -160,7 +166,9 @@ def crawl(
     typer.echo(f"crawled {len({p['url'] for p in data['pages']})} pages in {len(data['scenarios'])} scenario(s); "
                f"pages.jsonl in {config.out_dir}")
     _print_summary(data, written, quiet)
-    raise typer.Exit(exit_code(data, config.fail_on))
+    if gate is not None:
+        typer.echo("\n".join(gate.lines(data, quiet)))
+    raise typer.Exit(exit_code(gate.gated(data) if gate else data, config.fail_on))
 
 
 def crawl_from_scan(url: str, refused: dict[str, object], **options) -> None:

@@ -119,3 +119,19 @@ def test_baseline_from_the_config_file(shop, tmp_path):
     proc, data = _scan(server, tmp_path, "r2")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert data["baseline"]["file"] == "accepted.json" and data["baseline"]["new"] == 0
+
+
+def test_crawl_with_a_baseline(shop, tmp_path):
+    server, _page = shop
+    crawl = ("crawl", f"https://{SHOP}/", "--resolve", server.resolve, "--trust-cert", str(server.leaf_pem),
+             "--scenarios", "no-interaction", "--wait", "1", "--format", "json", "--max-pages", "5")
+    proc = _pixelaudit(server, tmp_path, *crawl, "--out", "c1")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    first = json.loads((tmp_path / "c1" / "findings.json").read_text())
+    assert any(f["host"] == "px.ads.linkedin.com" for f in first["findings"])
+    assert _pixelaudit(server, tmp_path, "baseline", "create", "c1", "-o", "b.json").returncode == 0
+    proc = _pixelaudit(server, tmp_path, *crawl, "--out", "c2", "--baseline", "b.json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    second = json.loads((tmp_path / "c2" / "findings.json").read_text())
+    assert second["baseline"]["new"] == 0 and second["baseline"]["disappeared"] == []
+    assert {f["baseline"] for f in second["findings"]} == {"known"}
