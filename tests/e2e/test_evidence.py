@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 LAB = "https://www.pixel-lab.com/"
+LEAKY = "https://leaky.consent-judge.com/"  # Meta Pixel before consent; accept leads on to page2.html
 AUTH = "https://auth.pixel-lab.com/"  # tests/sites/auth.pixel-lab.com/_routes.toml: Basic auth stage:s3cret
 
 
@@ -23,20 +24,22 @@ def manifest_paths(folder: Path) -> list[str]:
 
 def test_scan_evidence_writes_the_bundle_and_verify_names_a_tampered_file(cli, tmp_path):
     out = tmp_path / "out"
-    code, stdout, err, data = cli("scan", LAB, "--evidence", "--scenarios", "no-interaction,accept",
+    code, stdout, err, data = cli("scan", LEAKY, "--evidence", "--scenarios", "no-interaction,accept",
                                   "--fail-on", "none", "--out", str(out))
     assert code == 0, err
     ev = out / "evidence"
     for scenario in ("no-interaction", "accept"):
         har = json.loads((ev / f"{scenario}.har").read_text())
         urls = [e["request"]["url"] for e in har["log"]["entries"]]
-        assert any(u.startswith("https://www.facebook.com/tr?id=111222333") for u in urls), urls
+        assert any(u.startswith("https://www.facebook.com/tr?id=5550001") for u in urls), urls
         entry = next(e for e in har["log"]["entries"] if e["request"]["url"].startswith("https://www.facebook.com/tr"))
         assert entry["request"]["headers"] and entry["response"]["status"] == 200 and entry["timings"]
         assert (ev / f"{scenario}-page1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert "pixel-lab" in (ev / f"{scenario}-page1.html").read_text()
+        assert "consent-judge" in (ev / f"{scenario}-page1.html").read_text()
     pages = data["pages"]
-    assert {p["scenario"] for p in pages} == {"no-interaction", "accept"}
+    assert [(p["scenario"], p["screenshot"]) for p in pages] == [
+        ("no-interaction", "evidence/no-interaction-page1.png"), ("accept", "evidence/accept-page1.png"),
+        ("accept", "evidence/accept-page2.png")]  # the page visited after the consent choice
     for page in pages:  # findings.json names each page's files, and they are the ones on disk
         assert (out / page["screenshot"]).is_file() and (out / page["html"]).is_file()
     assert data["evidence"]["manifest"] == "manifest.json"
@@ -45,7 +48,8 @@ def test_scan_evidence_writes_the_bundle_and_verify_names_a_tampered_file(cli, t
     on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "manifest.json")
     assert listed == on_disk and {"findings.json", "report.html", "evidence/accept.har"} <= set(listed)
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["target"] == LAB and manifest["browser"]["version"] == data["browser"]["version"]
+    assert "banner-accept.png" in listed  # the consent click's screenshot is part of the bundle too
+    assert manifest["target"] == LEAKY and manifest["browser"]["version"] == data["browser"]["version"]
     own = next(line for line in stdout.splitlines() if "manifest.json sha256" in line).split("sha256 ")[1][:64]
 
     proc = verify(out, "--manifest-sha256", own)
