@@ -64,8 +64,12 @@ def bundle_files(out_dir: Path) -> list[Path]:
 
 def secrets_of(config: ScanConfig) -> tuple[str, ...]:
     """Values that must not appear in evidence: the --http-credentials password and its Basic header value,
-    and every --header value."""
-    found = [value for _name, value in config.headers]
+    every --header value, and each value of a --header Cookie."""
+    found = []
+    for name, value in config.headers:
+        found.append(value)
+        if name.lower() == "cookie":  # the HAR also lists each cookie's value on its own
+            found += [pair.partition("=")[2].strip() for pair in value.split(";")]
     if config.credentials:
         pair = f"{config.credentials.username}:{config.credentials.password}"
         found += [config.credentials.password, base64.b64encode(pair.encode()).decode()]

@@ -51,6 +51,18 @@ def test_secrets_are_the_password_its_basic_form_and_header_values_long_enough_t
     assert secrets_of(replace(_config(tmp_path), credentials=None, headers=())) == ()
 
 
+def test_a_cookie_header_given_by_the_user_is_scrubbed_from_the_hars_parsed_cookies_too(tmp_path):
+    config = replace(_config(tmp_path), credentials=None, headers=(("Cookie", "staging_session=abcd1234; lang=en"),))
+    assert set(secrets_of(config)) == {"staging_session=abcd1234; lang=en", "abcd1234"}  # "en" is too short
+    har = {"log": {"entries": [{"request": {
+        "headers": [{"name": "Cookie", "value": "staging_session=abcd1234; lang=en; _fbp=fb.1.2"}],
+        "cookies": [{"name": "staging_session", "value": "abcd1234"}, {"name": "_fbp", "value": "fb.1.2"}]},
+        "response": {"headers": []}}]}}
+    request = redact_har(har, ("Cookie",), secrets_of(config))["log"]["entries"][0]["request"]
+    assert request["headers"][0]["value"] == REDACTED
+    assert request["cookies"] == [{"name": "staging_session", "value": REDACTED}, {"name": "_fbp", "value": "fb.1.2"}]
+
+
 def test_redact_har_blanks_credential_headers_and_scrubs_secrets_everywhere(tmp_path):
     config = _config(tmp_path)
     clean = redact_har(_har(), tuple(n for n, _ in config.headers), secrets_of(config))
