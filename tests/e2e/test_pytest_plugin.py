@@ -30,12 +30,12 @@ def test_compliant_before_consent(page, privacy_audit):
     assert privacy_audit.trackers == []
     assert privacy_audit.site == "consent-judge.com"
     assert privacy_audit.settle(timeout=5) is True
+    assert any(r["url"] == "{COMPLIANT}" and r["status"] == 200 and r["party"] == "first"
+               for r in privacy_audit.requests)
     privacy_audit.site = "https://assets.consent-judge.com/banner.js"  # a URL names its site
     assert privacy_audit.site == "consent-judge.com"
     privacy_audit.site = "example.org"
     assert {{r["host"]: r["party"] for r in privacy_audit.requests}}["compliant.consent-judge.com"] == "third"
-    assert any(r["url"] == "{COMPLIANT}" and r["status"] == 200 and r["party"] == "first"
-               for r in privacy_audit.requests)
 
 def test_compliant_reject(page, privacy_audit):
     page.goto("{COMPLIANT}")
