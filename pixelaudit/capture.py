@@ -270,7 +270,6 @@ class Capture:
         """The cookie jar as last snapshotted, in Playwright's shape (``add_cookies`` takes it back)."""
         return list(self._cookies)
 
-
     async def snapshot_page(self, page, per_frame_timeout: float = 3.0) -> None:
         """Record the images each frame of the current page draws, and its Web Storage (before leaving it)."""
         await drive(self._page_steps(page), step_timeout=per_frame_timeout)
@@ -317,7 +316,6 @@ class Capture:
             content_type=e.content_type, size=e.size, failure=e.failure, redirect_chain=e.redirect_chain,
             redirected_to=e.redirected_to, sent_cookies=e.sent_cookies, keepalive=e.url in self._keepalive,
             body=e.body, post_data=e.post_data)
-
 
     def _cookie_records(self):
         first_set: dict[str, tuple[str, str, float]] = {}

@@ -204,6 +204,12 @@ def scan(
     baseline: Baseline = None,
     json_out: Annotated[bool, typer.Option(
         "--json", help="Also print findings.json to stdout (every other line goes to stderr).")] = False,
+    max_pages: Annotated[int, typer.Option(
+        "--max-pages", envvar="PIXELAUDIT_MAX_PAGES", min=1,
+        help="Above 1: crawl up to this many same-site pages (links, sitemap.xml) in every scenario, as "
+             "`pixelaudit crawl` does (its other options: `pixelaudit crawl --help`).")] = 1,
+    depth: Annotated[int, typer.Option("--depth", envvar="PIXELAUDIT_DEPTH", min=0,
+                                       help="With --max-pages: link depth from the start page.")] = 3,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Load URL (or render e-mails) in headless Chromium and write findings.json and report.html."""
@@ -218,6 +224,18 @@ def scan(
     url = url or targets[0]
     if baseline and (targets or is_mail_target(url)):
         _fail("--baseline works with one site URL (not with e-mail or `targets`) for now")
+    if max_pages > 1:
+        from pixelaudit.cli_crawl import crawl_from_scan
+
+        refused = {"--second-page": second_page, "--live": live, "--identity": identity, "--evidence": evidence,
+                   "--json": json_out, "targets in the config file": targets}
+        crawl_from_scan(url, refused, out=out, max_pages=max_pages, depth=depth, scenarios=scenarios, baseline=baseline,
+                        resolve=resolve, trust_cert=trust_cert, ignore_https_errors=ignore_https_errors,
+                        user_agent=user_agent, timeout=timeout, wait=wait, header=header,
+                        http_credentials=http_credentials, fail_on=fail_on, fmt=fmt,
+                        block_third_party_cookies=block_third_party_cookies, chromium=chromium, rules=rules,
+                        filter_list=filter_list, heuristics=heuristics, accept_selector=accept_selector,
+                        reject_selector=reject_selector, quiet=quiet)
     if is_mail_target(url):
         from pixelaudit import cli_mail
 

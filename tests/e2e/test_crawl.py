@@ -281,6 +281,23 @@ def test_network_errors_are_retried_with_backoff_and_named(chromium, ruleset, tm
     assert data["options"]["crawl"]["retries"] == 2
 
 
+def test_scan_with_max_pages_crawls(cli, sites, tmp_path):
+    out = tmp_path / "scan-crawl"
+    code, stdout, stderr, data = cli("scan", f"{W}/", "--out", str(out), "--max-pages", "3", "--depth", "1",
+                                     "--timeout", "5", "--wait", "0.5")
+    assert code == 0, stderr  # none of the first three pages fires a tracker
+    assert "crawled 3 pages" in stdout
+    lines = [json.loads(line) for line in (out / PAGES_FILE).read_text().splitlines()]
+    assert [line["url"] for line in lines] == [p["url"] for p in data["pages"]]
+    assert lines[0]["url"] == f"{W}/" and all(line["depth"] <= 1 for line in lines)
+    assert data["options"]["crawl"]["max_pages"] == 3 and data["options"]["crawl"]["depth"] == 1
+
+
+def test_scan_max_pages_refuses_options_a_crawl_has_not(cli):
+    code, _out, stderr, _data = cli("scan", f"{W}/", "--max-pages", "3", "--second-page", f"{W}/about")
+    assert code == 2 and "does not go with --second-page" in stderr
+
+
 def test_crawl_sends_credentials_and_headers_to_the_target_origin_only(cli, sites, tmp_path):
     sites.log.clear()
     code, _out, stderr, data = cli(
