@@ -60,7 +60,7 @@ def _root(ctx: typer.Context,
     except ConfigError as exc:
         _fail(str(exc))
     # [tool.pixelaudit] values become defaults; flags and PIXELAUDIT_* variables still win.
-    ctx.default_map = {"scan": _scan_defaults(ctx, config)} if config.options else None
+    ctx.default_map = _command_defaults(ctx, config) if config.options else None
 
 
 def file_config() -> FileConfig:
@@ -71,18 +71,24 @@ def file_config() -> FileConfig:
         _fail(str(exc))
 
 
-def _scan_defaults(ctx: typer.Context, file_config: FileConfig) -> dict:
-    """[tool.pixelaudit] keys as `scan` parameter names; an unknown key is an error, not ignored."""
-    params = {p.name for p in ctx.command.commands["scan"].params} - {"url", "quiet", "json_out"}
+def _command_defaults(ctx: typer.Context, file_config: FileConfig) -> dict:
+    """[tool.pixelaudit] keys as defaults of `scan`, `crawl` and `batch`, each taking the keys it has options for
+    (`scope` only reaches crawl, `jobs` only batch); a key none of them has is an error, not ignored."""
     renamed = {"format": "fmt"}
-    defaults = {}
+    never = {"url", "sites_file", "quiet", "json_out"}  # arguments, and what only a person at a terminal wants
+    params = {name: {p.name for p in ctx.command.commands[name].params} - never for name in ("scan", "crawl", "batch")}
+    known = set().union(*params.values())
+    defaults: dict[str, dict] = {name: {} for name in params}
     for key, value in file_config.options.items():
         name = renamed.get(key, key)
-        if name not in params:
+        if name not in known:
             _fail(f"{file_config.path}: unknown key {key!r}; known: "
-                  f"{', '.join(sorted(k.replace('_', '-') for k in params - {'fmt'} | {'format', 'targets'}))}"
+                  f"{', '.join(sorted(k.replace('_', '-') for k in known - {'fmt'} | {'format', 'targets'}))}"
                   ", and a [policy] table")
-        defaults[name] = ",".join(value) if name == "fmt" and isinstance(value, list) else value
+        value = ",".join(value) if name == "fmt" and isinstance(value, list) else value
+        for command, names in params.items():
+            if name in names:
+                defaults[command][name] = value
     return defaults
 
 
@@ -163,7 +169,9 @@ def scan(
                                         help="At most this many seconds for the network to go quiet.")] = 5.0,
     fail_on: opt.FailOn = "high",
     fmt: Annotated[str, typer.Option("--format", "-f", envvar="PIXELAUDIT_FORMAT",
-                                     help="Comma-separated: json, html, csv, sarif, junit, md.")] = "json,html",
+                                     help="Comma-separated: json, html, csv, sarif, junit, md, pdf.")] = "json,html",
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", envvar="PIXELAUDIT_PDF", help="Also write report.pdf: report.html printed by Chromium (A4).")] = False,
     block_third_party_cookies: Annotated[bool, typer.Option(
         "--block-third-party-cookies", envvar="PIXELAUDIT_BLOCK_THIRD_PARTY_COOKIES",
         help="Audit a stricter browser that blocks third-party cookies (default: allowed, as most visitors).")
@@ -213,6 +221,7 @@ def scan(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Load URL (or render e-mails) in headless Chromium and write findings.json and report.html."""
+    fmt = f"{fmt},pdf" if pdf else fmt  # the same as --format ...,pdf
     from pixelaudit import ci_output
     from pixelaudit.cli_mail import is_mail_target
 

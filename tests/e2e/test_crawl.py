@@ -312,3 +312,19 @@ def test_crawl_sends_credentials_and_headers_to_the_target_origin_only(cli, site
     partner = sites.hits("auth.partner-example.org")
     assert partner and not any(h.headers.get("Authorization") or h.headers.get("X-Staging-Token") for h in partner)
     assert "t0k3n" not in str(data) and "s3cret" not in str(data)
+
+
+def test_config_file_gives_crawl_its_defaults(cli, sites, tmp_path):
+    """[tool.pixelaudit] keys reach crawl too: its own (scope) and shared ones (max_pages, depth, fail_on)."""
+    (tmp_path / "pixelaudit.toml").write_text(
+        'max_pages = 3\ndepth = 1\nscope = "host"\nconcurrency = 1\nfail_on = "none"\nscenarios = "no-interaction"\n')
+    out = tmp_path / "crawl-config"
+    code, stdout, stderr, data = cli("crawl", f"{W}/", "--out", str(out), "--timeout", "5", "--wait", "0.5",
+                                     "--resolve", sites.resolve, "--trust-cert", str(sites.leaf_pem), cwd=tmp_path)
+    assert code == 0, stderr
+    crawl = data["options"]["crawl"]
+    assert (crawl["max_pages"], crawl["depth"], crawl["scope"], crawl["concurrency"]) == (3, 1, "host", 1)
+    assert data["options"]["fail_on"] == "none" and data["scenarios"] == ["no-interaction"]
+    (tmp_path / "pixelaudit.toml").write_text('scoop = "host"\n')
+    code, _stdout, stderr, _data = cli("crawl", f"{W}/", "--out", str(tmp_path / "bad"), cwd=tmp_path)
+    assert code == 2 and "unknown key 'scoop'" in stderr
