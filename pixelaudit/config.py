@@ -16,7 +16,7 @@ from pixelaudit.model import SEVERITIES
 from pixelaudit.policy import Policy
 
 FAIL_ON_LEVELS = ("high", "medium", "low", "info", "none")
-FORMATS = ("json", "html", "csv", "sarif", "junit", "md")
+FORMATS = ("json", "html", "csv", "sarif", "junit", "md", "pdf")
 DEFAULT_FORMATS = ("json", "html")
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 Writer = Callable[[dict, Path], list[Path]]
 FORMAT_MODULES = {"json": "pixelaudit.report.json", "html": "pixelaudit.report.html",
                   "csv": "pixelaudit.report.csv", "sarif": "pixelaudit.report.sarif",
-                  "junit": "pixelaudit.report.junit", "md": "pixelaudit.report.markdown"}
+                  "junit": "pixelaudit.report.junit", "md": "pixelaudit.report.markdown",
+                  "pdf": "pixelaudit.report.pdf"}
 
 
 def writer(fmt: str) -> Writer:

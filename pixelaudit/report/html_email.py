@@ -10,6 +10,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from pixelaudit.report import html as site
+from pixelaudit.report.html_provenance import join_words
+from pixelaudit.report.html_time import display_time
 
 __all__ = ["batch_view", "email_view", "render_batch", "render_email", "verdict"]
 
@@ -34,10 +36,10 @@ def _common(data: dict) -> dict:
     return {"complete": data.get("complete") is not False, "errors": data.get("errors") or [],
             "severity_counts": [(s, ((data.get("summary") or {}).get("findings") or {}).get(s))
                                 for s in site.SEVERITY_ORDER],
-            "tool": site._join_words(tool.get("name"), tool.get("version")),
-            "browser": site._join_words(browser.get("name"), browser.get("version")),
-            "started": site._display_time(data.get("started_at")),
-            "finished": site._display_time(data.get("finished_at"))}
+            "tool": join_words(tool.get("name"), tool.get("version")),
+            "browser": join_words(browser.get("name"), browser.get("version")),
+            "started": display_time(data.get("started_at")),
+            "finished": display_time(data.get("finished_at"))}
 
 
 def email_view(data: dict, out_dir: Path | None = None) -> dict:
@@ -82,11 +84,11 @@ def _facts(data: dict, email: dict) -> list[tuple[str, object]]:
     return [
         ("From", email.get("from")), ("Sender site", email.get("sender_sites")), ("To", email.get("to")),
         ("Date", email.get("date")),
-        ("Sending platform", site._join_words(platform.get("vendor"),
+        ("Sending platform", join_words(platform.get("vendor"),
                                               f"(rule {platform['rule']})" if platform.get("rule") else None)),
         ("Recipient identities searched", email.get("identities")),
-        ("Message", site._join_words(email.get("source"), email.get("path"), size and f"({size})")),
-        ("Body", site._join_words(email.get("body_type"), charset)),
+        ("Message", join_words(email.get("source"), email.get("path"), size and f"({size})")),
+        ("Body", join_words(email.get("body_type"), charset)),
         ("Mode", mode),
     ]
 
