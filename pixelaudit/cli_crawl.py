@@ -168,6 +168,9 @@ def crawl(
     _print_summary(data, written, quiet)
     if gate is not None:
         typer.echo("\n".join(gate.lines(data, quiet)))
+    from pixelaudit.ci_output import publish
+
+    publish(data, config.out_dir, None)  # the Markdown summary to $GITHUB_STEP_SUMMARY, when set
     raise typer.Exit(exit_code(gate.gated(data) if gate else data, config.fail_on))
 
 

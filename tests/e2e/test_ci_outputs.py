@@ -84,3 +84,14 @@ def test_report_bad_input_is_one_line_and_exit_2(tmp_path):
         assert proc.stderr.count("\n") == 1 and says in proc.stderr and "Traceback" not in proc.stderr
     proc = report(str(DATA / "sample-findings.json"), "--format", "docx,md", cwd=tmp_path)
     assert proc.returncode == 2 and "--format" in proc.stderr
+
+
+def test_a_crawl_writes_the_step_summary_too(cli, tmp_path, monkeypatch):
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, _out, err, data = cli("scan", "https://www.crawl-shop.com/", "--max-pages", "2", "--fail-on", "none",
+                                "--format", "json,md", "--quiet")
+    assert code == 0, err
+    text = summary.read_text(encoding="utf-8")
+    assert text == (tmp_path / "out" / "summary.md").read_text(encoding="utf-8") + "\n"
+    assert f"{len(data['pages'])} page(s)" in text and "**Result: PASS**" in text
