@@ -41,7 +41,7 @@ class Lane:
 
 def nice_step(span: float, max_ticks: int = 8) -> float:
     """The smallest 1, 2 or 5 × 10^k step that splits span into at most max_ticks parts."""
-    raw = max(span, 1.0) / max_ticks
+    raw = max(span, 100.0) / max_ticks  # at least a 100 ms axis: a lone request at 0 ms still gets one
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
