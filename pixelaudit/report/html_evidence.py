@@ -13,7 +13,7 @@ from pixelaudit.report.html_summary import INFORMATIONAL, SITE_CHECKS
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2, "info": 3}
 TYPE_RANK = {t: i for i, t in enumerate(t for group in (*SITE_CHECKS, INFORMATIONAL) for t in group)}
 TRACKER_FIELDS = (("id", "Tracker id"), ("event", "Event"), ("consent", "Consent field"), ("label", "Tag"),
-                  ("rule", "Rule"), ("category", "Category"), ("purpose", "Purpose"))
+                  ("rule", "Vendor rule"), ("category", "Category"), ("purpose", "Purpose"))
 MAX_PARAMS = 40
 MAX_VALUE = 300
 MAX_FIGURES = 24  # page screenshots inlined; each can be hundreds of KB

@@ -32,3 +32,13 @@ def test_pdf_format_renders_from_findings_json_alone(tmp_path):
 
     assert path == tmp_path / "report.pdf"
     assert path.read_bytes()[:5] == b"%PDF-"
+
+
+def test_report_command_prints_pdf(cli, tmp_path):
+    out = tmp_path / "rendered"
+    sample = str(DATA / "sample-findings.json")
+    code, stdout, stderr, _ = cli("report", sample, "--format", "html,pdf", "--out", str(out))
+
+    assert code == 0, stderr
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    assert f"wrote {out / 'report.pdf'}" in stdout
