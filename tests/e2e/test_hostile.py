@@ -25,6 +25,9 @@ def test_hostile_page_is_recorded_verbatim_and_rendered_inert(scan, page, tmp_pa
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(report.as_uri())
     assert page.evaluate("window.__pwned") is None and dialogs == [] and errors == []
-    assert page.locator("script, svg, img").count() == 0
+    assert page.locator("script, img").count() == 0
+    # the only SVG is the report's own request timeline; the page's "<svg onload=…>" stayed text
+    assert page.locator("svg").count() == page.locator("figure.timeline > svg").count() >= 1
+    assert page.locator("svg[onload], svg svg").count() == 0
     text = page.inner_text("body")
     assert "<script>window.__pwned" in text and "</title><script>window.__pwned=1</script>" in text
