@@ -88,7 +88,7 @@ def write_site(root: Path, pages: int) -> None:
 
 
 def crawl_child(target: str, out: str, resolve: str, leaf: str, pages: int, depth: int, wait: float,
-                concurrency: int | None, answer) -> None:
+                concurrency: int | None, answer, scenario: str = "no-interaction") -> None:
     """One crawl in this (child) process; sends pages, seconds, errors and this process's peak RSS."""
     import asyncio
 
@@ -97,7 +97,7 @@ def crawl_child(target: str, out: str, resolve: str, leaf: str, pages: int, dept
     from pixelaudit.rules import load_rules
 
     config = ScanConfig(target=target, out_dir=Path(out), resolve=(parse_resolve(resolve),),
-                        trust_certs=(Path(leaf),), wait=wait, scenarios=("no-interaction",))
+                        trust_certs=(Path(leaf),), wait=wait, scenarios=(scenario,))
     extra = {"concurrency": concurrency} if concurrency is not None else {}
     crawl = CrawlConfig(config, max_pages=pages, max_depth=depth, **extra)
     rules = load_rules()
@@ -152,13 +152,14 @@ def tree_memory(root: int) -> tuple[int, int, int]:
     return rss, pss, seen
 
 
-def run_one(server: SiteServer, pages: int, depth: int, wait: float, concurrency: int | None) -> dict:
+def run_one(server: SiteServer, pages: int, depth: int, wait: float, concurrency: int | None,
+            scenario: str = "no-interaction") -> dict:
     """A crawl in a child process, its descendants' RSS sampled every 0.2 s."""
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
     with tempfile.TemporaryDirectory() as out:
         child = ctx.Process(target=crawl_child, args=(server.url(SHOP), out, server.resolve, str(server.leaf_pem),
-                                                      pages, depth, wait, concurrency, send))
+                                                      pages, depth, wait, concurrency, send, scenario))
         child.start()
         peak, done = {"rss": 0, "pss": 0, "procs": 0}, threading.Event()
 
@@ -177,12 +178,29 @@ def run_one(server: SiteServer, pages: int, depth: int, wait: float, concurrency
     return {**figures, "tree_rss": peak["rss"], "tree_pss": peak["pss"], "tree_procs": peak["procs"]}
 
 
+def flat_memory(server: SiteServer, args: argparse.Namespace) -> None:
+    """The reject scenario (one context, the choice kept across browser relaunches every 50 pages) on half the
+    shop and on all of it: memory that stays flat gives a ratio near 1 whatever the page count."""
+    mib = 1024 * 1024
+    runs = {n: run_one(server, n, args.depth, args.wait, 1, "reject") for n in (args.pages // 2, args.pages)}
+    print("  reject scenario, one context (relaunched every 50 pages, the choice kept):")
+    for n, run in runs.items():
+        print(f"  {n:4d} pages: {run['pages'] / run['seconds'] * 60:6.1f} pages/min; peak Python "
+              f"{run['rss'] / mib:.0f} MiB RSS, Chromium tree {run['tree_pss'] / mib:.0f} MiB PSS; "
+              f"{run['errors']} errors, {run['findings']} findings")
+    half, full = runs[args.pages // 2], runs[args.pages]
+    print(f"  growth {args.pages // 2} -> {args.pages} pages: Python x{full['rss'] / half['rss']:.2f}, "
+          f"Chromium tree x{full['tree_pss'] / half['tree_pss']:.2f} (flat: near 1; pages doubled)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=200)
     parser.add_argument("--depth", type=int, default=3)
     parser.add_argument("--concurrency", default="1,2,4")
     parser.add_argument("--wait", type=float, default=5.0, help="--wait of the crawl (a cap per page)")
+    parser.add_argument("--no-flat", dest="flat", action="store_false",
+                        help="skip the reject-scenario runs at half and all pages (memory growth with pages)")
     args = parser.parse_args()
     from pixelaudit.crawl.run import CrawlConfig
 
@@ -211,6 +229,8 @@ def main() -> None:
                       f"pages counted per process; up to {run['tree_procs']} processes, sampled every 0.2 s)")
                 print(f"  {'':<18} together {total:.0f} MiB (Python RSS + tree PSS; target <= 1536) "
                       f"{'OK' if total <= 1536 else 'ABOVE'}")
+            if args.flat:
+                flat_memory(server, args)
     print(f"load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after on {os.cpu_count()} CPUs")
 
 
