@@ -13,10 +13,12 @@ BENCHMARK_MONTHS = 13
 # A lifetime measured from the scan's end is at most the scan's length shorter than the one set; one day of
 # slack keeps a cookie set for exactly 13 months (390-396 days, as sites round it) from being flagged.
 BENCHMARK_SECONDS = BENCHMARK_MONTHS * MONTH + DAY
-BENCHMARK_NOTE = ("The CNIL (French data protection authority) holds that tracking cookies should live at most "
-                  "13 months (guidelines and recommendation on cookies and other trackers, deliberations "
-                  "no. 2020-091 and 2020-092 of 17 September 2020); a longer lifetime is flagged. Chromium caps "
-                  "every cookie at 400 days, so a site that asks for 2 years shows as 400 days (13 months).")
+BENCHMARK_NOTE = ("Benchmark: the CNIL (the French data protection authority) holds 13 months to be the longest "
+                  "lifetime for a tracker (recommendation on cookies, deliberation no. 2013-378 of 5 December 2013; "
+                  "kept for audience-measurement cookies in its guidelines, deliberation no. 2020-091 of "
+                  "17 September 2020). Longer lifetimes are flagged; this is a regulator's benchmark, not a limit "
+                  "written in the GDPR. Chromium caps every cookie at 400 days, so a site asking for 2 years shows "
+                  "as 400 days (13 months, flagged).")
 
 
 def remaining_seconds(expires: float | None, reference: dt.datetime | None) -> float | None:
@@ -27,8 +29,9 @@ def remaining_seconds(expires: float | None, reference: dt.datetime | None) -> f
 
 
 def lifetime(expires: float | None, reference: dt.datetime | None) -> str:
-    """A cookie's remaining life at scan time: "session", "expired", "45 minutes", "30 days", "13 months",
-    "2 years". Measured from the scan's own time, so re-rendering the same findings.json gives the same text."""
+    """A cookie's remaining life at scan time: "session", "expired", "45 minutes", "30 days", "3 months",
+    "13 months (395 days)", "2 years". Measured from the scan's own time, so re-rendering the same findings.json
+    gives the same text."""
     if expires is None or expires < 0:
         return "session"
     if reference is None:
@@ -43,7 +46,11 @@ def lifetime(expires: float | None, reference: dt.datetime | None) -> str:
     if seconds < 45 * DAY:  # up to six weeks, days read better than "1 month"
         return _plural(round(seconds / DAY), "day")
     months = round(seconds / MONTH)
-    return _plural(months, "month") if months < 24 else _plural(round(seconds / (12 * MONTH)), "year")
+    if months >= 24:
+        return _plural(round(seconds / (12 * MONTH)), "year")
+    if months >= 12:  # near the 13-month benchmark the days tell a flagged 400 from an unflagged 395
+        return f"{months} months ({round(seconds / DAY)} days)"
+    return _plural(months, "month")
 
 
 def over_benchmark(expires: float | None, reference: dt.datetime | None) -> bool:

@@ -226,15 +226,15 @@ def test_build_view_pixels_and_cookie_lifetimes(sample):
         ("www.facebook.com", "1×1", 43), ("www.facebook.com", "1×1", 43),
     ]
     lifetimes = [cookie["lifetime"] for cookie in view["cookies"]]
-    assert lifetimes == ["3 months", "3 months", "13 months", "session", "session"]  # 90, 90 and 395 days
+    assert lifetimes == ["3 months", "3 months", "13 months (395 days)", "session", "session"]  # 90, 90 and 395 days
     assert view["cookies"][1]["flags"] == ["Secure", "HttpOnly", "SameSite=None"]
 
 
 @pytest.mark.parametrize(
     ("expires_in", "expected"),
     [(None, "session"), (-10, "expired"), (30, "1 minute"), (45 * 60, "45 minutes"), (5 * 3600, "5 hours"),
-     (86400, "1 day"), (44 * 86400, "44 days"), (90 * 86400, "3 months"), (395 * 86400, "13 months"),
-     (400 * 86400, "13 months"), (730 * 86400, "2 years")],
+     (86400, "1 day"), (44 * 86400, "44 days"), (90 * 86400, "3 months"), (395 * 86400, "13 months (395 days)"),
+     (400 * 86400, "13 months (400 days)"), (730 * 86400, "2 years")],
 )
 def test_lifetime_is_measured_from_scan_time(expires_in, expected):
     scanned = dt.datetime(2026, 3, 2, 10, 15, 12, tzinfo=dt.UTC)

@@ -152,7 +152,8 @@ def test_spec_minimal_results_have_a_timeline_without_clicks():
 
 @pytest.mark.parametrize(("days", "words", "flagged"), [
     (None, "session", False), (0.5, "12 hours", False), (30, "30 days", False), (90, "3 months", False),
-    (395, "13 months", False), (396.5, "13 months", False), (400, "13 months", True), (730, "2 years", True),
+    (395, "13 months (395 days)", False), (396.5, "13 months (396 days)", False),
+    (400, "13 months (400 days)", True), (730, "2 years", True),
 ])
 def test_cookie_lifetime_words_and_the_13_month_flag(days, words, flagged):
     expires = None if days is None else SCANNED.timestamp() + days * DAY
