@@ -319,7 +319,7 @@ def test_config_file_gives_crawl_its_defaults(cli, sites, tmp_path):
     (tmp_path / "pixelaudit.toml").write_text(
         'max_pages = 3\ndepth = 1\nscope = "host"\nconcurrency = 1\nfail_on = "none"\nscenarios = "no-interaction"\n')
     out = tmp_path / "crawl-config"
-    code, stdout, stderr, data = cli("crawl", f"{W}/", "--out", str(out), "--timeout", "5", "--wait", "0.5",
+    code, _stdout, stderr, data = cli("crawl", f"{W}/", "--out", str(out), "--timeout", "5", "--wait", "0.5",
                                      "--resolve", sites.resolve, "--trust-cert", str(sites.leaf_pem), cwd=tmp_path)
     assert code == 0, stderr
     crawl = data["options"]["crawl"]
