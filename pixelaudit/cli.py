@@ -156,12 +156,8 @@ def scan(
     resolve: opt.Resolve = None,
     ignore_https_errors: opt.IgnoreHttpsErrors = False,
     trust_cert: opt.TrustCert = None,
-    header: Annotated[list[str] | None, typer.Option(
-        "--header", "-H", envvar="PIXELAUDIT_HEADER",
-        help="'Name: value' sent with requests to the target's origin only.")] = None,
-    http_credentials: Annotated[str | None, typer.Option(
-        "--http-credentials", envvar="PIXELAUDIT_HTTP_CREDENTIALS",
-        help="USER:PASS for HTTP authentication, sent to the target's origin only.")] = None,
+    header: opt.Header = None,
+    http_credentials: opt.HttpCredentials = None,
     user_agent: opt.UserAgent = None,
     timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
                                            help="Seconds for the page to load.")] = 30.0,
@@ -179,9 +175,7 @@ def scan(
     chromium: opt.Chromium = None,
     rules: Annotated[list[Path] | None, typer.Option(
         "--rules", envvar="PIXELAUDIT_RULES", help="Extra tracker rules: a YAML file or folder (repeatable).")] = None,
-    filter_list: Annotated[list[Path] | None, typer.Option(
-        "--filter-list", envvar="PIXELAUDIT_FILTER_LIST",
-        help="An Adblock Plus list you supply (e.g. EasyPrivacy) for trackers our rules do not name.")] = None,
+    filter_list: opt.FilterList = None,
     scenarios: Annotated[str, typer.Option(
         "--scenarios", envvar="PIXELAUDIT_SCENARIOS",
         help="Comma-separated, each in a fresh browser, run concurrently: no-interaction, reject, accept, gpc.")
@@ -195,9 +189,7 @@ def scan(
     second_page: Annotated[str | None, typer.Option(
         "--second-page", envvar="PIXELAUDIT_SECOND_PAGE",
         help="Page visited after the consent choice [default: the first same-site link].")] = None,
-    heuristics: Annotated[bool, typer.Option(
-        "--heuristics/--no-heuristics", envvar="PIXELAUDIT_HEURISTICS",
-        help="Report unknown third parties that send identifiers as trackers (category unknown).")] = True,
+    heuristics: opt.Heuristics = True,
     live: Annotated[bool, typer.Option(
         "--live", envvar="PIXELAUDIT_LIVE",
         help="E-mail: load remote content for real (real sizes and redirects; marks mails opened).")] = False,

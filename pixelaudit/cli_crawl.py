@@ -61,12 +61,8 @@ def crawl(
     wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
                                         help="At most this many seconds per page for the network to go quiet.")
                     ] = 5.0,
-    header: Annotated[list[str] | None, typer.Option(
-        "--header", "-H", envvar="PIXELAUDIT_HEADER",
-        help="'Name: value' sent with requests to the target's origin only.")] = None,
-    http_credentials: Annotated[str | None, typer.Option(
-        "--http-credentials", envvar="PIXELAUDIT_HTTP_CREDENTIALS",
-        help="USER:PASS for HTTP authentication, sent to the target's origin only.")] = None,
+    header: opt.Header = None,
+    http_credentials: opt.HttpCredentials = None,
     fail_on: opt.FailOn = "high",
     fmt: Annotated[str, typer.Option("--format", "-f", envvar="PIXELAUDIT_FORMAT",
                                      help="Outputs, comma-separated: json, html, csv.")] = "json,html",
@@ -76,12 +72,8 @@ def crawl(
     chromium: opt.Chromium = None,
     rules: Annotated[list[Path] | None, typer.Option(
         "--rules", envvar="PIXELAUDIT_RULES", help="Extra tracker rules: a YAML file or folder (repeatable).")] = None,
-    filter_list: Annotated[list[Path] | None, typer.Option(
-        "--filter-list", envvar="PIXELAUDIT_FILTER_LIST",
-        help="An Adblock Plus list you supply (e.g. EasyPrivacy) for trackers our rules do not name.")] = None,
-    heuristics: Annotated[bool, typer.Option(
-        "--heuristics/--no-heuristics", envvar="PIXELAUDIT_HEURISTICS",
-        help="Report unknown third parties that send identifiers as trackers (category unknown).")] = True,
+    filter_list: opt.FilterList = None,
+    heuristics: opt.Heuristics = True,
     accept_selector: Annotated[str | None, typer.Option("--accept-selector", envvar="PIXELAUDIT_ACCEPT_SELECTOR",
                                                         help="CSS selector of your banner's accept button.")] = None,
     reject_selector: Annotated[str | None, typer.Option("--reject-selector", envvar="PIXELAUDIT_REJECT_SELECTOR",

@@ -21,3 +21,14 @@ FailOn = Annotated[str, typer.Option(
     "--fail-on", envvar="PIXELAUDIT_FAIL_ON", help="Exit 1 on findings at/above: high, medium, low, info, none.")]
 Chromium = Annotated[str | None, typer.Option(
     "--chromium", envvar="PIXELAUDIT_CHROMIUM", help="Path of the Chromium binary to use.")]
+Header = Annotated[list[str] | None, typer.Option(
+    "--header", "-H", envvar="PIXELAUDIT_HEADER", help="'Name: value' sent with requests to the target's origin only.")]
+HttpCredentials = Annotated[str | None, typer.Option(
+    "--http-credentials", envvar="PIXELAUDIT_HTTP_CREDENTIALS",
+    help="USER:PASS for HTTP authentication, sent to the target's origin only.")]
+FilterList = Annotated[list[Path] | None, typer.Option(
+    "--filter-list", envvar="PIXELAUDIT_FILTER_LIST",
+    help="An Adblock Plus list you supply (e.g. EasyPrivacy) for trackers our rules do not name.")]
+Heuristics = Annotated[bool, typer.Option(
+    "--heuristics/--no-heuristics", envvar="PIXELAUDIT_HEURISTICS",
+    help="Report unknown third parties that send identifiers as trackers (category unknown).")]
