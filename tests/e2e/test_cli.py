@@ -45,7 +45,7 @@ def test_formats_and_outputs(cli, tmp_path):
 def test_bad_flag_values_are_usage_errors(cli, tmp_path):
     not_a_cert = tmp_path / "not-a-cert.pem"
     not_a_cert.write_text("hello")
-    for args in (["--resolve", "nonsense"], ["--fail-on", "severe"], ["--format", "pdf"],
+    for args in (["--resolve", "nonsense"], ["--fail-on", "severe"], ["--format", "docx"],
                  ["--header", "no colon"], ["--http-credentials", "nopassword"],
                  ["--trust-cert", str(not_a_cert)], ["--trust-cert", str(tmp_path / "missing.pem")]):
         code, _out, err, _data = cli("scan", LAB, *args, resolve=False)
