@@ -37,11 +37,11 @@ def report(
     findings_json: Annotated[Path, typer.Argument(help="A findings.json written by pixelaudit scan/crawl.",
                                                   show_default=False)],
     fmt: Annotated[str, typer.Option("--format", "-f", help="Outputs, comma-separated: html, md, sarif, "
-                                     "junit, csv, json.")] = "html",
+                                     "junit, csv, json, pdf.")] = "html",
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output folder [default: the folder of "
                                              "FINDINGS_JSON].")] = None,
 ) -> None:
-    """Re-render reports from a findings.json alone, offline (no browser, no network)."""
+    """Re-render reports from a findings.json alone, offline (no network; pdf prints the HTML through Chromium)."""
     from pixelaudit.report import write_reports
 
     try:
