@@ -30,6 +30,7 @@ RETRY_BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
 Progress = Callable[[str], None]
 AfterLoad = Callable[[object, str, str], Awaitable[None]]  # (page, url, scenario): a test's hook
 
+
 async def send_headers(context, config: ScanConfig) -> None:
     """Add the user's --header values to the requests the context makes to the target's origin, and only those."""
     if config.headers:
