@@ -55,20 +55,23 @@ def _root(ctx: typer.Context,
           version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                 help="Print the version and exit.")] = False) -> None:
     """pixelaudit: privacy auditing crawler and tracking-pixel detector."""
-    try:
-        config = read_config(Path.cwd())  # checked at start, whatever the command: a bad file fails now
-    except ConfigError as exc:
-        _fail(str(exc))
+    _read_config.clear()
+    config = file_config()  # checked at start, whatever the command: a bad file fails now
     # [tool.pixelaudit] values become defaults; flags and PIXELAUDIT_* variables still win.
     ctx.default_map = _command_defaults(ctx, config) if config.options else None
 
 
+_read_config: list[FileConfig] = []  # this invocation's reading of the config file (the root callback's)
+
+
 def file_config() -> FileConfig:
-    """The config file's targets and policy (read again: small, and already checked by the root callback)."""
-    try:
-        return read_config(Path.cwd())
-    except ConfigError as exc:
-        _fail(str(exc))
+    """The config file's options, targets and policy, read once per invocation (by the root callback)."""
+    if not _read_config:
+        try:
+            _read_config.append(read_config(Path.cwd()))
+        except ConfigError as exc:
+            _fail(str(exc))
+    return _read_config[0]
 
 
 def _command_defaults(ctx: typer.Context, file_config: FileConfig) -> dict:
