@@ -305,13 +305,7 @@ def scan(
                 result = failed_result(config, knowledge, "browser-missing", str(exc), started)
         from pixelaudit.result import to_dict
 
-        data = to_dict(result)
-        if config.policy is not None:  # before any report, so every format shows it
-            from pixelaudit.policy import apply_policy
-
-            data = apply_policy(data, config.policy)
-        if gate is not None:  # after the policy's severities, before any report
-            data = gate.apply(data)
+        data = judge(to_dict(result), config.policy, gate)
         try:
             written = write_banner_screenshots(result.clicks, config.out_dir)
             written += write_reports(data, config.out_dir, config.formats)
@@ -334,6 +328,16 @@ def scan(
     ci_output.publish(data, config.out_dir, json_stdout)
     raise typer.Exit(EXIT_USAGE if bad_url is not None else exit_code(gate.gated(data) if gate else data,
                                                                        config.fail_on))
+
+
+def judge(data: dict, policy, gate) -> dict:
+    """findings.json with the config file's policy applied, then the baseline (which sees the policy's
+    severities); before any report is written, so every format shows both."""
+    if policy is not None:
+        from pixelaudit.policy import apply_policy
+
+        data = apply_policy(data, policy)
+    return gate.apply(data) if gate is not None else data
 
 
 def _checked_cert(path: Path) -> Path:

@@ -12,7 +12,16 @@ from typing import Annotated
 import typer
 
 from pixelaudit import cli_options as opt
-from pixelaudit.cli import Progress, _checked_cert, _fail, _print_summary, default_out_dir, exit_code, file_config
+from pixelaudit.cli import (
+    Progress,
+    _checked_cert,
+    _fail,
+    _print_summary,
+    default_out_dir,
+    exit_code,
+    file_config,
+    judge,
+)
 from pixelaudit.cli_baseline import Baseline
 from pixelaudit.config import (
     ConfigError,
@@ -142,13 +151,7 @@ def crawl(
             _fail(str(exc), 3)
         except ResumeError as exc:
             _fail(str(exc))
-        data = to_dict(result)
-        if (policy := file_config().policy) is not None:  # before any report, so every format shows it
-            from pixelaudit.policy import apply_policy
-
-            data = apply_policy(data, policy)
-        if gate is not None:
-            data = gate.apply(data)
+        data = judge(to_dict(result), file_config().policy, gate)
         try:
             written = write_reports(data, config.out_dir, config.formats)
         except OSError as exc:
