@@ -6,7 +6,8 @@ autoconsent.py), then pixelaudit's own generic engine (`method="generic"`, page 
 words in `consent_words.json`), which waits until autoconsent has looked everywhere. The engine looks
 in the main frame first, then in every iframe, through open shadow roots. Reject without a reject button
 takes the two-step path: open the banner's settings, switch every optional toggle off, then reject or
-save. Clicks are Playwright's trusted `click()`. Nothing here raises: a failure becomes the record's note.
+save. Clicks are Playwright's trusted `click()`, checked to have reached the button (trusted_click.py).
+Nothing here raises: a failure becomes the record's note.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from importlib.resources import files
 from pixelaudit.autoconsent import AutoconsentSession
 from pixelaudit.consent_words import score_button, words
 from pixelaudit.model import ConsentClick
+from pixelaudit.trusted_click import click_element
 
 __all__ = ["click_consent", "score_button"]
 
@@ -94,24 +96,9 @@ async def _shoot(page, element) -> bytes | None:
         return None
 
 
-async def _click(frame, selector: str, element) -> str | None:
-    """A trusted click, by selector when it names exactly this element, else on the element handle.
-
-    Returns None for a real click, a note when only a DOM click event could be sent or nothing worked.
-    """
-    target = element
-    with suppress(Exception):  # a selector Playwright reads differently: keep the handle
-        locator = frame.locator(selector)
-        if await locator.count() == 1 and await locator.evaluate("(el, h) => el === h", element):
-            target = locator
-    with suppress(Exception):
-        await target.click(timeout=CLICK_MS)
-        return None
-    try:  # covered by another layer, or never "stable": a DOM event still reaches the page's handler
-        await element.dispatch_event("click")
-        return "untrusted DOM click"
-    except Exception as exc:
-        return f"click failed: {type(exc).__name__}"
+async def _click(frame, selector: str, element, now_ms=lambda: 0.0) -> tuple[str | None, float]:
+    """click_element's note and the time (now_ms) of the attempt that counted."""
+    return await click_element(frame, selector, element, CLICK_MS, now_ms)
 
 
 async def _switch_off(found: _Found) -> int:
@@ -135,7 +122,7 @@ def _record(action: str, method: str, found: _Found | None, button: dict | None,
             note: str | None = None, **fields) -> ConsentClick:
     """The ConsentClick for a banner `found` and the `button` pressed (None: nothing pressed).
 
-    `how` is _click's answer: None for a trusted click, else a note ("click failed: …" means not clicked).
+    `how` is _click's note: None for a trusted click, else a note ("click failed: …" means not clicked).
     """
     frame = found.frame if found else None
     in_iframe = frame is not None and frame.parent_frame is not None
@@ -164,8 +151,7 @@ async def _override(page, action: str, selector: str, now_ms, timeout: float) ->
                 continue
             holder = await _ask(frame, {"mode": "bannerOf", "el": element})
             shot = await _shoot(page, await holder.element(0) if holder else element)
-            at = float(now_ms())
-            how = await _click(frame, selector, element)
+            how, at = await _click(frame, selector, element, now_ms)
             found = holder or _Found(frame, {}, None)
             return _record(action, "selector", found, {"text": text, "selector": selector}, how=how,
                            time_ms=at, screenshot=shot)
@@ -178,10 +164,10 @@ async def _two_step(page, found: _Found, now_ms, timeout: float) -> ConsentClick
     """Reject through the settings layer: open it, switch optional toggles off, reject or save."""
     opener = found.button
     shot = await _shoot(page, await found.element(0))
-    if failed := await _click(found.frame, opener["selector"], await found.element(opener["index"])):
-        if failed.startswith("click failed"):
-            return _record("reject", "generic", found, None, screenshot=shot,
-                           note=f"could not open {opener['text']!r}: {failed}")
+    failed, _ = await _click(found.frame, opener["selector"], await found.element(opener["index"]))
+    if failed and failed.startswith("click failed"):
+        return _record("reject", "generic", found, None, screenshot=shot,
+                       note=f"could not open {opener['text']!r}: {failed}")
     deadline = asyncio.get_running_loop().time() + timeout
     while (layer := await _find(page, ["reject", "save"])) is None or layer.button is None:
         if layer:
@@ -192,8 +178,7 @@ async def _two_step(page, found: _Found, now_ms, timeout: float) -> ConsentClick
         await asyncio.sleep(POLL_S)
     off = await _switch_off(layer)
     button = layer.button
-    at = float(now_ms())
-    how = await _click(layer.frame, button["selector"], await layer.element(button["index"]))
+    how, at = await _click(layer.frame, button["selector"], await layer.element(button["index"]), now_ms)
     note = f"two-step: opened {opener['text']!r}, switched {off} toggle(s) off, clicked {button['text']!r}"
     return _record("reject", "generic", layer, button, how=how, time_ms=at, screenshot=shot, note=note)
 
@@ -262,8 +247,7 @@ async def _generic(page, action: str, now_ms, timeout: float, session: Autoconse
     if button["kind"] == "settings":
         return replace(await _two_step(page, found, now_ms, timeout), cmp=cmp)
     shot = await _shoot(page, await found.element(0))
-    at = float(now_ms())
-    how = await _click(found.frame, button["selector"], await found.element(button["index"]))
+    how, at = await _click(found.frame, button["selector"], await found.element(button["index"]), now_ms)
     return _record(action, "generic", found, button, how=how, time_ms=at, screenshot=shot, cmp=cmp)
 
 
