@@ -183,7 +183,7 @@ def scan(
     if targets:
         from pixelaudit.cli_targets import scan_targets
 
-        raise typer.Exit(scan_targets(config, targets, knowledge, out, quiet))
+        raise typer.Exit(scan_targets(config, targets, knowledge, out, quiet, json_stdout))
     with Progress(quiet) as progress:
         if bad_url is not None:
             result = failed_result(config, knowledge, "invalid-url", str(bad_url), started)

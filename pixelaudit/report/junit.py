@@ -33,12 +33,8 @@ def write(result: dict, out_dir: Path) -> list[Path]:
 
 def render(result: dict) -> bytes:
     """The JUnit XML document, UTF-8 encoded."""
-    items = views(result)
     root = ET.Element("testsuites", name=_clean(f"pixelaudit {result.get('target') or ''}".strip()))
-    suites = [_scan_suite(result)]
-    for scenario in _scenarios(result, items):
-        in_scenario = [v for v in items if (v.scenario or ALL_SCENARIOS) == scenario]
-        suites.append(_scenario_suite(result, scenario, in_scenario))
+    suites = _suites(result)
     for suite in suites:
         root.append(suite)
     for key in ("tests", "failures", "errors"):
@@ -47,6 +43,16 @@ def render(result: dict) -> bytes:
         root.set("time", duration)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _suites(result: dict) -> list[ET.Element]:
+    """The scan's suite, then one per scenario."""
+    items = views(result)
+    suites = [_scan_suite(result)]
+    for scenario in _scenarios(result, items):
+        in_scenario = [v for v in items if (v.scenario or ALL_SCENARIOS) == scenario]
+        suites.append(_scenario_suite(result, scenario, in_scenario))
+    return suites
 
 
 def _checks(result: dict, items: list[FindingView]) -> list[str]:
@@ -162,3 +168,17 @@ def _duration(result: dict) -> str | None:
 
 def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
+
+
+def merge(results: list[dict]) -> bytes:
+    """Several targets' findings.json (config `targets`) as one JUnit document: each target's suites, named
+    "<target>: scan", "<target>: scenario reject", ..., under one <testsuites> root with the totals."""
+    root = ET.Element("testsuites", name="pixelaudit targets")
+    for result in results:
+        for suite in _suites(result):
+            suite.set("name", _clean(f"{result.get('target') or 'unknown'}: {suite.get('name')}"))
+            root.append(suite)
+    for key in ("tests", "failures", "errors"):
+        root.set(key, str(sum(int(s.get(key)) for s in root)))
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

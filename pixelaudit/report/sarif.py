@@ -134,3 +134,35 @@ def _notification(error) -> dict:
     text = error.message + (f" ({error.url})" if error.url and error.url not in error.message else "")
     return {"level": "error" if error.fatal else "warning", "message": {"text": text},
             "properties": {"kind": error.kind, "scenario": error.scenario}}
+
+
+def merge(logs: list[dict]) -> dict:
+    """Several targets' SARIF logs (config `targets`) as one log with one run: code scanning wants one run
+    per tool and category. Each rule once, at the worst level any target saw; every result with its
+    ruleIndex renumbered; one invocation, successful only when every target's was."""
+    rules: dict[str, dict] = {}
+    for log in logs:
+        for rule in log["runs"][0]["tool"]["driver"]["rules"]:
+            had = rules.get(rule["id"])
+            if had is None or float(rule["properties"]["security-severity"]) > float(
+                    had["properties"]["security-severity"]):
+                rules[rule["id"]] = rule
+    order = sorted(rules)
+    results, notes, starts, ends = [], [], [], []
+    for log in logs:
+        run = log["runs"][0]
+        results += [{**r, "ruleIndex": order.index(r["ruleId"])} for r in run["results"]]
+        invocation = run["invocations"][0]
+        notes += invocation["toolExecutionNotifications"]
+        starts += [invocation["startTimeUtc"]] if "startTimeUtc" in invocation else []
+        ends += [invocation["endTimeUtc"]] if "endTimeUtc" in invocation else []
+    invocation = {"executionSuccessful": all(log["runs"][0]["invocations"][0]["executionSuccessful"]
+                                             for log in logs), "toolExecutionNotifications": notes}
+    if starts and ends:
+        invocation |= {"startTimeUtc": min(starts), "endTimeUtc": max(ends)}
+    first = logs[0]["runs"][0]
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [{
+        "tool": {"driver": {**first["tool"]["driver"], "rules": [rules[r] for r in order]}},
+        "invocations": [invocation], "results": results,
+        "properties": {"targets": [log["runs"][0]["properties"]["target"] for log in logs]},
+    }]}

@@ -122,3 +122,28 @@ def test_crawl_applies_the_policy_too(cli, sites, tmp_path):
     assert code == 0, err  # every tracker allowed (Meta by its purpose, marketing)
     assert data["findings"] and all(f["policy"] == "allowed" for f in data["findings"])
     assert data["policy"]["allowed_vendors"] == {"analytics": ["google analytics"], "marketing": ["meta pixel"]}
+
+
+def test_targets_give_ci_one_sarif_one_junit_json_lines_and_a_step_summary(cli, tmp_path, monkeypatch):
+    """Before: with config `targets`, --json printed nothing, the step summary stayed empty and no SARIF sat
+    where the GitHub Action looks for it (OUT/findings.sarif)."""
+    summary = tmp_path / "step-summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    cwd = write_config(tmp_path / "ci", f'targets = ["{LEAKY}", "{COMPLIANT}"]\n')
+    out = tmp_path / "out"
+    code, stdout, err, _ = cli("scan", "--out", str(out), "--json", "--format", "html,sarif,junit", cwd=cwd)
+    assert code == 1, err
+    lines = stdout.splitlines()
+    assert len(lines) == 2  # JSON Lines: one findings.json per target, in order; the human lines on stderr
+    for line, host in zip(lines, ("leaky.consent-judge.com", "compliant.consent-judge.com"), strict=True):
+        assert json.loads(line) == json.loads((out / host / "findings.json").read_text())
+    assert f"{LEAKY}: complete; findings: " in err
+    log = json.loads((out / "findings.sarif").read_text())
+    (run,) = log["runs"]
+    hosts = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].split("/")[0] for r in run["results"]}
+    assert hosts == {"leaky.consent-judge.com"}  # the compliant site has no findings
+    assert run["properties"]["targets"] == [LEAKY, COMPLIANT]
+    junit = (out / "junit.xml").read_text()
+    assert f'name="{LEAKY}: scan"' in junit and f'name="{COMPLIANT}: scan"' in junit
+    text = summary.read_text(encoding="utf-8")
+    assert text.index(LEAKY) < text.index(COMPLIANT) and "❌" in text

@@ -204,3 +204,35 @@ def test_markdown_escape_function():
         r"&lt;b&gt;\|\`x\`\|&lt;/b&gt; \@team \#1 \[a\](b)")
     assert md_report.escape("line\nbreak\tand  spaces") == "line break and spaces"
     assert md_report.escape("x" * 50, limit=10) == "x" * 9 + "…"
+
+
+def test_targets_merge_into_one_sarif_run_and_one_junit_document(sarif_validator, junit_schema):
+    """Config `targets`: OUT/findings.sarif is one run over every target (code scanning takes one run per
+    tool and category) and OUT/junit.xml holds every target's suites, named after the target."""
+    site, crawl = load("sample"), load("crawl")
+    logs = [sarif.render(site), sarif.render(crawl)]
+    merged = sarif.merge(logs)
+    assert [e.message for e in sarif_validator.iter_errors(merged)] == []
+    (run,) = merged["runs"]
+    assert len(run["results"]) == sum(len(log["runs"][0]["results"]) for log in logs)
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert rules == sorted(set(rules)) == sorted({r["ruleId"] for log in logs for r in log["runs"][0]["results"]})
+    assert all(rules[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+    for rule in run["tool"]["driver"]["rules"]:  # each rule at the worst level any target saw
+        worst = max(float(r["properties"]["security-severity"]) for log in logs
+                    for r in log["runs"][0]["tool"]["driver"]["rules"] if r["id"] == rule["id"])
+        assert float(rule["properties"]["security-severity"]) == worst
+    assert run["properties"]["targets"] == [site["target"], crawl["target"]]
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] == all(
+        log["runs"][0]["invocations"][0]["executionSuccessful"] for log in logs)
+    assert invocation["startTimeUtc"] == min(site["started_at"], crawl["started_at"])
+
+    document = junit_report.merge([site, crawl])
+    junit_schema.validate(document.decode("utf-8"))
+    root = ET.fromstring(document)  # noqa: S314 - our own output
+    names = [s.get("name") for s in root]
+    assert names[0] == f"{site['target']}: scan" and f"{crawl['target']}: scan" in names
+    singles = [ET.fromstring(junit_report.render(r)) for r in (site, crawl)]  # noqa: S314
+    for key in ("tests", "failures", "errors"):
+        assert int(root.get(key)) == sum(int(s.get(key)) for s in singles)
