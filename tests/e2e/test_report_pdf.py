@@ -6,6 +6,8 @@ import json
 import re
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from pixelaudit.report import writer
 
 DATA = Path(__file__).parents[1] / "data"
@@ -23,6 +25,14 @@ def test_scan_with_pdf_writes_report_pdf(cli, tmp_path):
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 3  # summary, violations, vendors... on pages of their own
     assert f"wrote {out / 'report.pdf'}" in stdout
     assert (out / "report.html").is_file()
+    # read by a PDF library, as a reader's viewer would: A4 pages whose text is the report's
+    reader = PdfReader(out / "report.pdf")
+    assert len(reader.pages) >= 3
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)  # A4 in pt
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Executive summary" in text and "leaky.consent-judge.com" in text
+    assert all(f["vendor"] in text for f in data["findings"] if f["severity"] == "high" and f.get("vendor"))
 
 
 def test_pdf_format_renders_from_findings_json_alone(tmp_path):
