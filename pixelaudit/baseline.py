@@ -22,7 +22,8 @@ __all__ = ["BASELINE_VERSION", "BaselineError", "Comparison", "Gate", "compare",
 
 BASELINE_VERSION = 1
 REVIEW_FIELDS = ("reason", "accepted_by")
-_MADE = ("fingerprint", "type", "severity", "scenario", "host", "site", "vendor", "rule", "url_shape", "where")
+_MADE = ("fingerprint", "type", "severity", "scenario", "host", "site", "vendor", "rule", "url_shape", "where",
+         "mail")
 
 
 class BaselineError(ConfigError):
@@ -36,7 +37,8 @@ def entry(finding: dict, result: dict) -> dict:
             "severity": finding.get("severity"), "scenario": finding.get("scenario"), "host": finding.get("host"),
             "site": finding.get("site"), "vendor": finding.get("vendor"),
             "rule": key[4].removeprefix("rule:") if key[4] and key[4].startswith("rule:") else None,
-            "url_shape": key[5], "where": key[6], "reason": None, "accepted_by": None}
+            "url_shape": key[5], "where": key[6], "reason": None, "accepted_by": None} \
+        | ({"mail": finding["mail"]} if finding.get("mail") else {})  # a mail batch's message, for the reader
 
 
 def _sort_key(e: dict) -> tuple:
@@ -173,8 +175,8 @@ class Gate:
 
 
 def describe(item: dict) -> str:
-    """host (vendor) and the URL or its shape, for a finding or a baseline entry."""
+    """host (vendor) and the URL or its shape, for a finding or a baseline entry; in a mail batch, the mail."""
     who = item.get("host") or item.get("site") or "?"
     vendor = f" ({item['vendor']})" if item.get("vendor") else ""
     url = item.get("url") or item.get("url_shape")
-    return f"{who}{vendor}" + (f" {url}" if url else "")
+    return f"{who}{vendor}" + (f" {url}" if url else "") + (f" in {item['mail']}" if item.get("mail") else "")

@@ -38,8 +38,10 @@ def _writer(formats: tuple[str, ...]):
 
 def run(target: str, *, out: Path, live: bool, identities: tuple[str, ...], formats: tuple[str, ...],
         fail_on: str, resolve: list[str], chromium: str | None, rules_paths: tuple[Path, ...], timeout: float,
-        quiet: bool, progress, exit_code) -> int:
-    """Scan e-mails at `target`; print the outcome; return the exit code."""
+        quiet: bool, progress, exit_code, policy=None, gate=None, judge=None) -> int:
+    """Scan e-mails at `target`; print the outcome; return the exit code. `judge(data, policy, gate)` (cli.py's)
+    applies the config file's policy to every message and the baseline `gate` to the result at the top (a lone
+    message, or a batch's index, whose findings name their mails)."""
     from pixelaudit.browser import BrowserNotFound, find_chromium
     from pixelaudit.classify import Knowledge
     from pixelaudit.mail.scan import MailConfig, scan_mail
@@ -67,15 +69,19 @@ def run(target: str, *, out: Path, live: bool, identities: tuple[str, ...], form
     config = MailConfig(path=path, out_dir=out, live=live, identities=identities, formats=formats,
                         timeout=timeout, resolve=mappings, options=options)
     try:
+        judged = None if judge is None else (lambda data, top: judge(data, policy, gate if top else None))
         data, written = asyncio.run(scan_mail(config, rules, rules_info=rules_info(Knowledge(rules, (), False)),
-                                              write=_writer(formats), chromium=browser, progress=progress))
+                                              write=_writer(formats), chromium=browser, progress=progress,
+                                              judge=judged))
     except OSError as exc:
         typer.echo(f"pixelaudit: error: cannot write the report to {out}: {exc.strerror or exc}", err=True)
         return 3
     for error in data["errors"]:
         typer.echo(f"pixelaudit: error: {error['message']}", err=True)
     _print(data, written, quiet, out)
-    return exit_code(data, fail_on)
+    if gate is not None:
+        typer.echo("\n".join(gate.lines(data, quiet)))
+    return exit_code(gate.gated(data) if gate is not None else data, fail_on)
 
 
 def _print(data: dict, written: list[Path], quiet: bool, out: Path) -> None:
@@ -94,8 +100,16 @@ def _print(data: dict, written: list[Path], quiet: bool, out: Path) -> None:
         return
     if not data.get("batch"):
         for finding in data["findings"]:
-            typer.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}")
+            typer.echo(f"  [{finding['severity']}] {finding['type']}: {finding['message']}{_policy_note(finding)}")
     typer.echo(f"  wrote {len(written)} files under {out}")
     report = out / "report.html"
     if report.is_file():
         typer.echo(f"Open the report: {report.resolve()}")
+
+
+def _policy_note(finding: dict) -> str:
+    """What the config file's policy did to a finding, as the report says it."""
+    was = f", was {finding['severity_was']}" if finding.get("severity_was") else ""
+    if finding.get("policy") == "allowed":
+        return f" (allowed by policy{was})"
+    return f" (severity set by policy{was})" if finding.get("policy") == "severity" and was else ""

@@ -119,8 +119,8 @@ def scan(
     if not url and not targets:
         _fail("give a URL to scan, or list targets = [\"https://...\"] in pixelaudit.toml or [tool.pixelaudit]")
     url = url or targets[0]
-    if baseline and (targets or is_mail_target(url)):
-        _fail("--baseline works with one site URL (not with e-mail or `targets`) for now")
+    if baseline and targets:
+        _fail("--baseline works with one site URL or e-mail path (not with `targets`) for now")
     if max_pages > 1:
         from pixelaudit.cli_crawl import crawl_from_scan
 
@@ -135,9 +135,11 @@ def scan(
                         reject_selector=reject_selector, quiet=quiet)
     if is_mail_target(url):
         from pixelaudit import cli_mail
+        from pixelaudit.baseline import Gate
 
         try:
             formats, level = parse_formats(fmt), check_fail_on(fail_on)
+            mail_gate = Gate.load(baseline) if baseline else None  # a bad file stops here, before the scan
         except ConfigError as exc:
             _fail(str(exc))
         mail_out = out or default_out_dir(Path(url).name)
@@ -145,7 +147,8 @@ def scan(
             code = cli_mail.run(url, out=mail_out, live=live, identities=tuple(identity or ()),
                                 formats=ci_output.with_json(formats, json_out), fail_on=level,
                                 resolve=list(resolve or ()), chromium=chromium, rules_paths=tuple(rules or ()),
-                                timeout=timeout, quiet=quiet, progress=progress, exit_code=exit_code)
+                                timeout=timeout, quiet=quiet, progress=progress, exit_code=exit_code,
+                                policy=file_config().policy, gate=mail_gate, judge=judge)
         ci_output.publish(None, mail_out, json_stdout)
         raise typer.Exit(code)
     from pixelaudit.browser import BrowserNotFound

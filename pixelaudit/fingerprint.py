@@ -123,11 +123,20 @@ def _who_and_what(finding: dict, result: dict) -> tuple[str | None, str | None]:
     return who, url_shape(finding.get("url"), query=False)
 
 
+def _message(finding: dict) -> str:
+    """A mail batch's message as the same across runs of the same mailbox: its Message-ID when it has one
+    (set once by the sender: an mbox's `#n` shifts when mail arrives or is deleted, a Maildir file's name gets
+    new flags when it is read), else its name without the folder (which differs between checkouts)."""
+    if finding.get("message_id"):
+        return f"message-id:{finding['message_id']}"
+    return re.split(r"[\\/]", str(finding["mail"]))[-1]
+
+
 def _where(finding: dict, result: dict) -> str | None:
     """Where the finding showed, when a result has more than one place: a crawl's first page (path shape),
-    a mail batch's message (its name without the folder, which differs between checkouts)."""
+    a mail batch's message (see _message; never a date or a position in the run)."""
     if finding.get("mail"):
-        return re.split(r"[\\/]", str(finding["mail"]))[-1]
+        return _message(finding)
     if not isinstance(result.get("options"), dict) or "crawl" not in result["options"]:
         return None
     evidence = finding.get("evidence") or {}

@@ -8,6 +8,10 @@ report is written, so every format shows the same outcome. It only adds fields (
   `"severity_was"` keeps the scanner's own severity whenever the policy changed it;
 - the top level gets `"policy"`: the policy that was applied, so a report reader knows which allowances held;
 - `summary.findings` is recounted.
+
+A finding that already carries `"policy"` was judged before and is left as it is, so a mail batch's index,
+built from its messages' judged findings (which alone hold the records a vendor is read from), can go through
+the same function.
 """
 
 from __future__ import annotations
@@ -47,10 +51,18 @@ def is_allowed(finding: dict) -> bool:
     return finding.get("policy") == "allowed"
 
 
+# evidence index → the findings.json list it points into, whose records carry a `tracker`; e-mail open pixels
+# and click-tracking links have theirs too. Leaks are left out on purpose: allowing a vendor's tracking does
+# not allow sending it the recipient's address (pii-leak keeps its severity unless `severity` says otherwise).
+_TRACKED = (("cookie_index", "cookies"), ("request_index", "requests"), ("pixel_index", "pixels"),
+            ("link_index", "click_tracking"))
+
+
 def _tracker_of(finding: dict, data: dict) -> dict | None:
-    """The tracker behind a finding, through its evidence (the cookie of a cookie finding, else the request)."""
+    """The tracker behind a finding, through its evidence (the cookie of a cookie finding, else the request;
+    an e-mail's pixel or link)."""
     evidence = finding.get("evidence") or {}
-    for key, records in (("cookie_index", "cookies"), ("request_index", "requests")):
+    for key, records in _TRACKED:
         index = evidence.get(key)
         items = data.get(records) or []
         if isinstance(index, int) and 0 <= index < len(items) and items[index].get("tracker"):
@@ -62,7 +74,10 @@ def apply_policy(data: dict, policy: Policy) -> dict:
     """findings.json with the policy applied (a new dict; `data` is left as it was)."""
     out = copy.deepcopy(data)
     overrides = dict(policy.severity)
+    changed = False
     for finding in out["findings"]:
+        if "policy" in finding:  # judged already (a mail batch's index holds its messages' judged findings)
+            continue
         was, mark = finding["severity"], None
         if finding["type"] in overrides:
             finding["severity"], mark = overrides[finding["type"]], "severity"
@@ -71,9 +86,9 @@ def apply_policy(data: dict, policy: Policy) -> dict:
             finding["severity"], mark = "info", "allowed"
         finding["policy"] = mark
         if finding["severity"] != was:
-            finding["severity_was"] = was
-    # most severe first, as the scanner orders them; the sort is stable within a severity
-    out["findings"].sort(key=lambda f: -SEVERITIES.index(f["severity"]))
+            finding["severity_was"], changed = was, True
+    if changed:  # most severe first, as the scanner orders them; stable within a severity (a batch keeps its order)
+        out["findings"].sort(key=lambda f: -SEVERITIES.index(f["severity"]))
     out["policy"] = policy.as_dict()
     if isinstance(out.get("summary"), dict):
         out["summary"]["findings"] = {s: sum(f["severity"] == s for f in out["findings"])

@@ -17,6 +17,7 @@ from pixelaudit.mail.model import Mail, MailError
 from pixelaudit.model import SEVERITIES, Finding
 from pixelaudit.parties import party_of
 from pixelaudit.result import SCHEMA_VERSION, iso_utc
+from pixelaudit.rules import RuleSet
 
 __all__ = ["batch_index", "mail_to_dict", "summary_row"]
 
@@ -51,7 +52,18 @@ def _email(mail: Mail, a: MailAnalysis | None) -> dict:
     }
 
 
-def _requests(a: MailAnalysis) -> list[dict]:
+def _tracker(vendor: str | None, rule_id: str | None, rules: RuleSet | None) -> dict | None:
+    """A named platform's tracker record, as site results have it, so a [policy] allowance (by category,
+    purpose, vendor or rule id) reads an e-mail's pixels and links the same way. Only e-mail rules name a
+    mail's pixels and links (detect.py), hence the category when the rule set is not at hand."""
+    if not vendor:
+        return None
+    rule = rules.get(rule_id) if rules is not None and rule_id else None
+    return {"vendor": vendor, "category": rule.category if rule else "email", "rule": rule_id} \
+        | ({"purpose": rule.purpose} if rule else {})
+
+
+def _requests(a: MailAnalysis, rules: RuleSet | None = None) -> list[dict]:
     pixels = {p.url: p for p in a.pixels}
     out = []
     for i, r in enumerate(a.rendering.requests):
@@ -62,7 +74,7 @@ def _requests(a: MailAnalysis) -> list[dict]:
             "scenario": SCENARIO, "page_url": a.mail.id, "time_ms": r.time_ms, "before_consent": None,
             "host": where.host if where else None, "site": where.site if where else None,
             "party": where.party if where else "first",
-            "tracker": {"vendor": p.vendor, "category": "email", "rule": p.rule} if p and p.vendor else None,
+            "tracker": _tracker(p.vendor, p.rule, rules) if p else None,
             "pixel": None if p is None else {"width": r.width, "height": r.height, "bytes": r.bytes,
                                              "reasons": list(p.reasons)},
             "media": r.media, "answered": r.answered, "content_type": r.content_type,
@@ -84,8 +96,9 @@ def _summary(a: MailAnalysis | None, findings: tuple[Finding, ...]) -> dict:
 
 
 def mail_to_dict(a: MailAnalysis, *, started_at: datetime, finished_at: datetime, browser: dict,
-                 rules_info: dict, options: dict, screenshot: str | None) -> dict:
-    """findings.json for one mail."""
+                 rules_info: dict, options: dict, screenshot: str | None, rules: RuleSet | None = None) -> dict:
+    """findings.json for one mail (`rules`: the rule set that named its platforms, for their category and
+    purpose)."""
     errors = [{"code": "render-failed", "message": f"{a.mail.id}: {a.rendering.error}", "fatal": True}] \
         if a.rendering.error else []
     return {
@@ -95,8 +108,9 @@ def mail_to_dict(a: MailAnalysis, *, started_at: datetime, finished_at: datetime
         "scenarios": [SCENARIO], "consent": NO_CONSENT, "options": options, "rules": rules_info,
         "email": _email(a.mail, a), "screenshot": screenshot, "live": a.rendering.live,
         "pages": [{"url": a.mail.id, "scenario": SCENARIO, "status": None}],
-        "requests": _requests(a), "cookies": [],
-        "pixels": [asdict(p) for p in a.pixels], "click_tracking": [asdict(c) for c in a.clicks],
+        "requests": _requests(a, rules), "cookies": [],
+        "pixels": [{**asdict(p), "tracker": _tracker(p.vendor, p.rule, rules)} for p in a.pixels],
+        "click_tracking": [{**asdict(c), "tracker": _tracker(c.vendor, c.rule, rules)} for c in a.clicks],
         "links": [asdict(x) for x in a.rendering.links], "remote_content": [asdict(r) for r in a.remote],
         "leaks": [{"url": h.url, "kind": h.kind, "host": h.host, "party": h.party, "vendor": h.vendor,
                    **asdict(h.leak)} for h in a.leaks],

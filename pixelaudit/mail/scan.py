@@ -85,10 +85,14 @@ class _Browser:
 
 async def scan_mail(config: MailConfig, rules: RuleSet, *, rules_info: dict,
                     write: Callable[[dict, Path, bytes | None], list[Path]],
-                    chromium: ChromiumInfo | None = None, progress=None) -> tuple[dict, list[Path]]:
+                    chromium: ChromiumInfo | None = None, progress=None,
+                    judge: Callable[[dict, bool], dict] | None = None) -> tuple[dict, list[Path]]:
     """Scan every message under `config.path`; returns (the findings.json written at the top, files written).
 
     `write(data, out_dir, screenshot)` writes one findings.json and its reports (the caller's formats).
+    `judge(data, top)` returns a findings.json with the caller's policy (and, for the one written at the
+    top, `top` true: a lone message or the index, its baseline) applied; it runs before anything is written,
+    so every message's files, its batch row and the index show the judged severities.
     Up to `config.workers` messages render at once; the index lists them in input order.
     """
     from playwright.async_api import async_playwright
@@ -111,9 +115,13 @@ async def scan_mail(config: MailConfig, rules: RuleSet, *, rules_info: dict,
             data, shot = await _one(mail, config, rules, rules_info, renderer, browsers, browser_info)
         finally:
             renderers.put_nowait(renderer)
+        if judge is not None:
+            data = judge(data, single)
         written.extend(write(data, out_dir, shot))
         row = {**summary_row(data), "dir": None if single else str(out_dir.relative_to(config.out_dir))}
-        done.append((n, row, [{**f, "mail": mail.id} for f in data["findings"]],
+        # each index finding names its mail, and its Message-ID when it has one (what a baseline keys it by)
+        named = {"mail": mail.id} | ({"message_id": msgid} if (msgid := data["email"].get("message_id")) else {})
+        done.append((n, row, [{**f, **named} for f in data["findings"]],
                      [{**e, "mail": mail.id} for e in data["errors"]]))
         last = data
 
@@ -149,6 +157,8 @@ async def scan_mail(config: MailConfig, rules: RuleSet, *, rules_info: dict,
     index = batch_index(str(config.path), [d[1] for d in done], [f for d in done for f in d[2]], errors,
                         started_at=started, finished_at=datetime.now(UTC), browser=browser_info,
                         rules_info=rules_info, options=config.options)
+    if judge is not None:
+        index = judge(index, True)
     written += write(index, config.out_dir, None)
     return index, written
 
@@ -168,6 +178,7 @@ async def _one(mail: Mail, config: MailConfig, rules: RuleSet, rules_info: dict,
     analysis = analyse(mail, rendering, rules, identities=config.identities, finals=finals)
     shot = rendering.screenshot
     data = mail_to_dict(analysis, started_at=started, finished_at=datetime.now(UTC), browser=browser_info,
-                        rules_info=rules_info, options=config.options, screenshot="mail.png" if shot else None)
+                        rules_info=rules_info, options=config.options, screenshot="mail.png" if shot else None,
+                        rules=rules)
     return data, shot
 
