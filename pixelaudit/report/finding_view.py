@@ -34,6 +34,8 @@ class FindingView:
     fingerprint: str
     baseline: str | None  # "new" or "known" when the scan ran with --baseline
     violation: bool
+    policy: str | None = None  # "allowed" or "severity" when the config file's [policy] changed it (policy.py)
+    severity_was: str | None = None  # the scanner's own severity, when the policy changed it
 
 
 def fail_on(result: dict) -> str:
@@ -85,7 +87,8 @@ def views(result: dict) -> list[FindingView]:
             message=str(finding.get("message") or ftype), evidence=evidence,
             fingerprint=str(finding.get("fingerprint") or fingerprint(finding, result)),
             baseline=finding.get("baseline"),
-            violation=severity != "info" and at_or_above(severity, level) and finding.get("baseline") != "known"))
+            violation=severity != "info" and at_or_above(severity, level) and finding.get("baseline") != "known",
+            policy=finding.get("policy"), severity_was=finding.get("severity_was")))
     return out
 
 

@@ -22,6 +22,7 @@ from pixelaudit.report import (
     html_vendors,
 )
 from pixelaudit.report.html_cookies import BENCHMARK_NOTE, cookie_row, lifetime
+from pixelaudit.report.html_policy import policy_note, policy_summary
 from pixelaudit.report.html_time import DASH, format_ms, parse_time
 from pixelaudit.report.html_vendors import group_third_parties, group_trackers, rule_notes
 
@@ -76,6 +77,7 @@ def _environment() -> Environment:
     )
     env.filters["show"] = show
     env.filters["ms"] = format_ms
+    env.filters["policy_note"] = policy_note
     return env
 
 
@@ -110,6 +112,7 @@ def build_view(result: dict) -> dict:
         "verdict": html_summary.verdict(result, checks),
         "cards": [(label, summary.get(key)) for key, label in SUMMARY_CARDS],
         "severity_counts": [(severity, by_severity.get(severity)) for severity in SEVERITY_ORDER],
+        "policy": policy_summary(result),
         "violations": html_evidence.violations(result),
         "findings": _findings(result.get("findings") or [], requests, cookies),
         "trackers": trackers,

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from pixelaudit.report import html as site
+from pixelaudit.report.html_policy import policy_summary
 from pixelaudit.report.html_provenance import join_words
 from pixelaudit.report.html_time import display_time
 
@@ -39,7 +40,8 @@ def _common(data: dict) -> dict:
             "tool": join_words(tool.get("name"), tool.get("version")),
             "browser": join_words(browser.get("name"), browser.get("version")),
             "started": display_time(data.get("started_at")),
-            "finished": display_time(data.get("finished_at"))}
+            "finished": display_time(data.get("finished_at")),
+            "policy": policy_summary(data)}
 
 
 def email_view(data: dict, out_dir: Path | None = None) -> dict:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pixelaudit.finding_docs import doc_for
 from pixelaudit.report.finding_view import FindingView, errors, fail_on, severity_counts, verdict, views
+from pixelaudit.report.html_policy import policy_note
 
 MAX_ROWS = 200  # GitHub caps a step summary at 1 MiB; findings.json has the rest
 MAX_CELL = 160
@@ -52,15 +53,19 @@ def render(result: dict) -> str:
     lines = [f"## {HEADLINES[state]}: {escape(result.get('target') or 'unknown target')}", ""]
     lines.append(_verdict_line(state, len(violations), level))
     lines += ["", _provenance(result), ""]
+    if isinstance(result.get("policy"), dict):
+        lines += [f"Policy applied: {_cell(result['policy'].get('source'))}", ""]
     counts = severity_counts(items)
     lines += ["| Severity | Findings |", "|---|---:|", *(f"| {s} | {n} |" for s, n in counts.items()), ""]
     if violations:
         lines += [f"### Violations (at or above {level})", "", *_table(violations, result), ""]
     known = [v for v in items if v.baseline == "known"]
     below = [v for v in items if not v.violation and v.severity != "info" and v.baseline != "known"]
-    if below or known:
+    allowed = [v for v in items if v.policy == "allowed"]
+    if below or known or allowed:
         also = [f"{len(below)} finding(s) below the threshold ({level})"] if below else []
         also += [f"{len(known)} accepted in the baseline"] if known else []
+        also += [f"{len(allowed)} allowed by policy"] if allowed else []
         lines += [f"Not failing: {', '.join(also)}; see the full report.", ""]
     if problems := errors(result):
         lines += ["### Scan errors" if state != "incomplete" else "### Why the scan is incomplete", ""]
@@ -104,7 +109,9 @@ def _table(violations: list[FindingView], result: dict) -> list[str]:
     rows = [f"| Type | Severity | Scenario | Vendor | Host | {page_header} |", "|---|---|---|---|---|---|"]
     for v in violations[:MAX_ROWS]:
         page = _cell(v.page) + (f" (+{v.pages - 1} more)" if v.pages > 1 else "")
-        rows.append(f"| {escape(doc_for(v.type).title)} ({_cell(v.type)}) | {v.severity} | {_cell(v.scenario)} "
+        note = policy_note({"policy": v.policy, "severity_was": v.severity_was})
+        severity = f"{v.severity}; {escape(note)}" if note else v.severity
+        rows.append(f"| {escape(doc_for(v.type).title)} ({_cell(v.type)}) | {severity} | {_cell(v.scenario)} "
                     f"| {_cell(v.vendor)} | {_cell(v.host or v.site)} | {page} |")
     if len(violations) > MAX_ROWS:
         rows += ["", f"… and {len(violations) - MAX_ROWS} more violations: see findings.json."]
