@@ -200,7 +200,7 @@ class Capture:
             self._cookie_sets.append((name, "script", str(data.get("url", "")), t))
         elif kind == "storage" and data.get("storage"):
             self._storage.append(StorageWrite(data["storage"], str(data.get("origin", "")), str(data["key"]),
-                                              str(data["value"]), self.scenario, t, str(data["op"])))
+                                              str(data["value"]), self.scenario, t, str(data["op"]), self.page_url))
         elif kind == "keepalive":
             self._keepalive.add(str(data.get("url", "")))
 
@@ -289,7 +289,7 @@ class Capture:
                     if (storage, dom["origin"], key) in written:
                         continue  # the hook already recorded when it was written
                     self._storage.append(StorageWrite(storage, dom["origin"], key, value, self.scenario,
-                                                      None, "present"))
+                                                      None, "present", self.page_url))
 
     def result(self, extra_requests: tuple[Request, ...] = ()) -> CaptureResult:
         """Freeze what was observed."""
@@ -298,12 +298,13 @@ class Capture:
                              tuple(self._images), tuple(self._websockets))
 
     def take(self) -> CaptureResult:
-        """Freeze the requests, images and WebSockets observed since the last take, then forget them (a crawl's
-        context visits hundreds of pages: it keeps only what is in flight). Cookies are the whole jar; storage
-        writes are not taken."""
-        taken = CaptureResult(tuple(self._freeze(e) for e in self._order), tuple(self._cookie_records()), (),
-                              tuple(self._images), tuple(self._websockets))
-        self._order, self._images, self._websockets = [], [], []
+        """Freeze the requests, storage writes, images and WebSockets observed since the last take, then forget
+        them (a crawl's context visits hundreds of pages: it keeps only what is in flight). Cookies are the whole
+        jar; storage holds this slice's writes and the entries the page's final read found (the caller keeps
+        what it has seen before)."""
+        taken = CaptureResult(tuple(self._freeze(e) for e in self._order), tuple(self._cookie_records()),
+                              tuple(self._storage), tuple(self._images), tuple(self._websockets))
+        self._order, self._storage, self._images, self._websockets = [], [], [], []
         # In-flight requests stay known, so a redirect still links to its source; finished ones are dropped
         # with their Playwright objects and image bodies.
         self._entries = {req: entry for req, entry in self._entries.items() if req in self._pending}

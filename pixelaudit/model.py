@@ -79,6 +79,7 @@ class StorageWrite:
     scenario: str
     time_ms: float | None  # None for entries found only in the final dump
     operation: str = "set"  # "set" | "remove" | "clear" | "present"
+    page_url: str | None = None  # the page it was seen on (in a crawl: the crawled page where it first showed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,6 +93,12 @@ def cookie_dict(i: int, cc: ClassifiedCookie) -> dict:
     }
 
 
+def storage_dict(s: StorageWrite) -> dict:
+    """A storage entry in findings.json's (and pages.jsonl's) shape."""
+    return {"storage": s.storage, "origin": s.origin, "key": s.key, "value": s.value, "scenario": s.scenario,
+            "time_ms": s.time_ms, "operation": s.operation, "page_url": s.page_url}
+
+
 def _summary(result: ScanResult) -> dict:
     third = [cr for cr in result.requests if cr.party.party == "third"]
     severities = Counter(f.severity for f in result.findings)
@@ -148,9 +154,7 @@ def to_dict(result: ScanResult) -> dict:
         "pages": [_page(p, result.evidence is not None) for p in result.pages],
         "requests": [request_dict(i, cr) for i, cr in enumerate(result.requests)],
         "cookies": [cookie_dict(i, cc) for i, cc in enumerate(result.cookies)],
-        "storage": [{"storage": s.storage, "origin": s.origin, "key": s.key, "value": s.value,
-                     "scenario": s.scenario, "time_ms": s.time_ms, "operation": s.operation}
-                    for s in result.storage],
+        "storage": [storage_dict(s) for s in result.storage],
         "websockets": [{"url": ws.url, "scenario": ws.scenario, "time_ms": ws.time_ms, "host": host,
                         "site": site, "party": party} for ws, host, site, party in result.websockets],
         "findings": [{"type": f.type, "severity": f.severity, "site": f.site, "host": f.host,

@@ -1,8 +1,9 @@
 """``pages.jsonl``: one JSON line per (scenario, page), written as each page finishes and read back for the report.
 
-The line carries the page's classified requests and cookies in findings.json's shapes (``result.request_dict``,
-``result.cookie_dict``), so the site's findings can be derived again from the file alone: an interrupted crawl
-resumed later, or a crawl whose pages were never all held in memory.
+The line carries the page's classified requests, cookies and storage writes in findings.json's shapes
+(``result.request_dict``, ``result.cookie_dict``, ``result.storage_dict``), so the site's findings can be
+derived again from the file alone: an interrupted crawl resumed later, or a crawl whose pages were never all
+held in memory. Cookies and storage entries are those first seen on the page in its scenario.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ from pixelaudit.model import (
     Pixel,
     Request,
     ScanError,
+    StorageWrite,
     TrackerMatch,
 )
-from pixelaudit.result import cookie_dict, request_dict
+from pixelaudit.result import cookie_dict, request_dict, storage_dict
 
 PAGES_FILE = "pages.jsonl"
 
@@ -42,6 +44,7 @@ class CrawledPage:
     requests: tuple[ClassifiedRequest, ...]
     cookies: tuple[ClassifiedCookie, ...]
     click: ConsentClick | None = None
+    storage: tuple[StorageWrite, ...] = ()  # Web Storage entries first seen on this page in its scenario
 
 
 def page_line(page: CrawledPage, first_request: int = 0, first_cookie: int = 0) -> dict:
@@ -59,6 +62,7 @@ def page_line(page: CrawledPage, first_request: int = 0, first_cookie: int = 0) 
             "cmp": click.cmp, "selector": click.selector, "frame_url": click.frame_url, "note": click.note},
         "requests": [request_dict(first_request + i, cr) for i, cr in enumerate(page.requests)],
         "cookies": [cookie_dict(first_cookie + i, cc) for i, cc in enumerate(page.cookies)],
+        "storage": [storage_dict(s) for s in page.storage],
     }
 
 
@@ -86,8 +90,14 @@ def _classified_cookie(d: dict) -> ClassifiedCookie:
     return ClassifiedCookie(cookie, d["site"], d["party"], _tracker(d["tracker"]), d["before_consent"])
 
 
+def _storage_write(d: dict) -> StorageWrite:
+    return StorageWrite(d["storage"], d["origin"], d["key"], d["value"], d["scenario"], d["time_ms"],
+                        d["operation"], d.get("page_url"))
+
+
 def page_from_line(line: dict) -> CrawledPage:
-    """A page's line back as records (the banner screenshot is not in the file)."""
+    """A page's line back as records (the banner screenshot is not in the file). A line written before crawls
+    recorded storage has no ``storage``: it reads back with none."""
     c = line["consent_click"]
     click = None if c is None else ConsentClick(
         c["action"], c["banner_found"], c["clicked"], c["method"], c.get("cmp"), c["button_text"],
@@ -97,7 +107,8 @@ def page_from_line(line: dict) -> CrawledPage:
     errors = tuple(ScanError(e["kind"], e["message"], e["url"], e["scenario"], e["fatal"]) for e in line["errors"])
     return CrawledPage(line["scenario"], line["url"], line["depth"], visit, errors,
                        tuple(map(_classified_request, line["requests"])),
-                       tuple(map(_classified_cookie, line["cookies"])), click)
+                       tuple(map(_classified_cookie, line["cookies"])), click,
+                       tuple(map(_storage_write, line.get("storage") or ())))
 
 
 def read_lines(path: Path) -> Iterator[dict]:

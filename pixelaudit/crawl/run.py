@@ -35,7 +35,7 @@ from pixelaudit.crawl.pages import PAGES_FILE, PageSink, page_from_line, read_li
 from pixelaudit.crawl.phase1 import PhaseOne
 from pixelaudit.crawl.state import STATE_FILE, CrawlState, ResumeError
 from pixelaudit.crawl.urls import Scope, UrlFilter, normalise
-from pixelaudit.crawl.worker import AfterLoad, Progress, ScenarioCrawl, send_headers
+from pixelaudit.crawl.worker import AfterLoad, Progress, ScenarioCrawl, send_headers, storage_key
 from pixelaudit.findings import derive_findings
 from pixelaudit.model import ConsentClick, PageVisit
 from pixelaudit.result import ScanResult
@@ -256,7 +256,8 @@ def _site_result(crawl: CrawlConfig, knowledge: Knowledge, chromium: ChromiumInf
     config = crawl.scan
     rank = {s: i for i, s in enumerate(config.scenarios)}
     lines = sorted(read_lines(Path(config.out_dir) / PAGES_FILE), key=lambda line: rank.get(line["scenario"], 0))
-    pages, requests, cookies, cookie_pages, errors = [], [], [], [], []
+    pages, requests, cookies, cookie_pages, errors, storage = [], [], [], [], [], []
+    storage_seen: set[tuple[str, ...]] = set()  # phase 1's parallel contexts each saw the site's entries once
     for run in sorted(runs, key=lambda r: rank[r.scenario]):
         errors += run.errors
     clicks: dict[str, ConsentClick] = {}
@@ -266,6 +267,10 @@ def _site_result(crawl: CrawlConfig, knowledge: Knowledge, chromium: ChromiumInf
         requests += p.requests
         cookies += p.cookies
         cookie_pages += [p.url] * len(p.cookies)
+        for s in p.storage:
+            if (key := (s.scenario, *storage_key(s))) not in storage_seen:
+                storage_seen.add(key)
+                storage.append(s)
         errors += p.errors
         if p.click is not None and p.scenario not in clicks:
             clicks[p.scenario] = p.click
@@ -281,7 +286,7 @@ def _site_result(crawl: CrawlConfig, knowledge: Knowledge, chromium: ChromiumInf
     return ScanResult(
         target=config.target, kind="site", started_at=started, finished_at=datetime.now(UTC),
         browser_version=chromium.version, browser_path=chromium.path, scenarios=config.scenarios,
-        pages=tuple(pages), requests=tuple(requests), cookies=tuple(cookies), storage=(), websockets=(),
+        pages=tuple(pages), requests=tuple(requests), cookies=tuple(cookies), storage=tuple(storage), websockets=(),
         clicks=clicks, errors=tuple(errors),
         findings=tuple(derive_findings(requests, cookies, clicks, cookie_pages=cookie_pages)),
         options=options, rules_info=rules_info(knowledge), rule_docs=knowledge.rules.docs_for(

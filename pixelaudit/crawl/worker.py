@@ -18,7 +18,7 @@ from pixelaudit.capture import Capture, CaptureResult
 from pixelaudit.classify import Knowledge, classify, first_party_sites
 from pixelaudit.config import ScanConfig, origin_of
 from pixelaudit.crawl.pages import CrawledPage, PageSink
-from pixelaudit.model import ConsentClick, PageVisit, ScanError
+from pixelaudit.model import ConsentClick, PageVisit, ScanError, StorageWrite
 from pixelaudit.visit import CONSENT_SCENARIOS, LINKS_JS, guard, load_page
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ class ScenarioCrawl:
         self.click: ConsentClick | None = None
         self._crashed: set[object] = set()  # pages whose renderer crashed
         self._cookie_keys: set[tuple[str, str, str]] = set()  # kept across relaunches: a cookie counts once
+        self._storage_keys: set[tuple[str, str, str, str]] = set()  # the same for Web Storage entries
         self.context, self._profile = None, None
         self.launches = self.since_launch = 0
         self.needs_recycle = False  # the renderer or browser crashed: relaunch before the next page
@@ -199,7 +200,24 @@ class ScenarioCrawl:
         part = CaptureResult(seen.requests, tuple(new_cookies), (), seen.images, ())
         consent_at = self.click.time_ms if self.click and self.click.clicked else None
         requests, cookies = classify(part, self.knowledge, self.first_party, consent_at_ms=consent_at)
-        page = CrawledPage(self.scenario, url, depth, visit, tuple(errors), tuple(requests), tuple(cookies), click)
+        page = CrawledPage(self.scenario, url, depth, visit, tuple(errors), tuple(requests), tuple(cookies), click,
+                           self._new_storage(seen.storage, url))
         self.visited += 1
         self.since_launch += 1
         return page
+
+    def _new_storage(self, seen: tuple[StorageWrite, ...], url: str) -> tuple[StorageWrite, ...]:
+        """The Web Storage entries not seen before in this scenario, named after the page ``url``: every page's
+        final read finds what persists, and a script that writes the same key on each page says nothing new."""
+        new = []
+        for s in seen:
+            if (key := storage_key(s)) not in self._storage_keys:
+                self._storage_keys.add(key)
+                new.append(replace(s, page_url=url))
+        return tuple(new)
+
+
+def storage_key(s: StorageWrite) -> tuple[str, str, str, str]:
+    """What makes a storage entry new: its store, origin and key, and whether it was removed or cleared (a
+    write and a later read of the same key are one entry)."""
+    return (s.storage, s.origin, s.key, "set" if s.operation in ("set", "present") else s.operation)
