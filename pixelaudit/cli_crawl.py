@@ -107,11 +107,11 @@ def crawl(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result line.")] = False,
 ) -> None:
     """Crawl a site (links, sitemap.xml, robots.txt) and audit every page in each scenario; writes
-    findings.json and report.html at the end and pages.jsonl as each page finishes."""
+    findings.json, report.html and pages.csv (one row per page) at the end and pages.jsonl as each page finishes."""
     from pixelaudit.baseline import Gate
     from pixelaudit.browser import BrowserNotFound
     from pixelaudit.classify import Knowledge
-    from pixelaudit.crawl.run import CrawlConfig, ResumeError, crawl_site, usable_cores
+    from pixelaudit.crawl.run import PAGES_TABLE, CrawlConfig, ResumeError, crawl_site, usable_cores
     from pixelaudit.crawl.urls import PatternError, UrlFilter
     from pixelaudit.filterlist import load_filter_list
     from pixelaudit.report import write_reports
@@ -156,6 +156,7 @@ def crawl(
             written = write_reports(data, config.out_dir, config.formats)
         except OSError as exc:
             _fail(f"cannot write the report to {config.out_dir}: {exc.strerror or exc}")
+        written.append(config.out_dir / PAGES_TABLE)  # crawl_site wrote it from pages.jsonl
     for error in data["errors"]:
         typer.echo(f"pixelaudit: error: {error['message']}", err=True)
     typer.echo(f"crawled {len({p['url'] for p in data['pages']})} pages in {len(data['scenarios'])} scenario(s); "

@@ -8,10 +8,11 @@ own context, so a consent choice made on the first page persists for the rest (r
 After each page one JSON line per (scenario, page) is appended to ``OUT/pages.jsonl`` and the page is
 recorded as done in ``OUT/state.sqlite`` (with phase 1's frontier), so ``resume`` goes on where a killed crawl
 stopped. The site's result (findings.json, report.html) is built at the end from pages.jsonl read back from
-disk, not from pages kept in memory. A scenario's context forgets each page's records once they are
-streamed (only requests in flight are kept); its browser is relaunched every ``recycle_after`` pages and
-after a crash, consent scenarios keeping their profile and cookie jar so the choice holds. The final
-read-back holds all pages' records at once (findings.json lists every request).
+disk, not from pages kept in memory, and so is ``OUT/pages.csv`` (one row per page, read in chunks: see
+table.py). A scenario's context forgets each page's records once they are streamed (only requests in flight
+are kept); its browser is relaunched every ``recycle_after`` pages and after a crash, consent scenarios
+keeping their profile and cookie jar so the choice holds. The final read-back for findings.json holds all
+pages' records at once (it lists every request); pages.csv's does not.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from pixelaudit.crawl.frontier import Frontier, Page
 from pixelaudit.crawl.pages import PAGES_FILE, PageSink, page_from_line, read_lines
 from pixelaudit.crawl.phase1 import PhaseOne
 from pixelaudit.crawl.state import STATE_FILE, CrawlState, ResumeError
+from pixelaudit.crawl.table import PAGES_TABLE, write_page_table
 from pixelaudit.crawl.urls import Scope, UrlFilter, normalise
 from pixelaudit.crawl.worker import AfterLoad, Progress, ScenarioCrawl, send_headers, storage_key
 from pixelaudit.findings import derive_findings
@@ -44,7 +46,7 @@ from pixelaudit.scan import rules_info
 from pixelaudit.visit import guard
 
 ROBOTS_AGENT = "pixelaudit"
-__all__ = ["PAGES_FILE", "STATE_FILE", "CrawlConfig", "ResumeError", "crawl_site", "usable_cores"]
+__all__ = ["PAGES_FILE", "PAGES_TABLE", "STATE_FILE", "CrawlConfig", "ResumeError", "crawl_site", "usable_cores"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +247,7 @@ async def crawl_site(crawl: CrawlConfig, knowledge: Knowledge | RuleSet, progres
         sink.close()
         state.close()
         shutil.rmtree(fetch_profile, ignore_errors=True)
+    write_page_table(Path(config.out_dir) / PAGES_FILE, Path(config.out_dir) / PAGES_TABLE)
     return _site_result(crawl, knowledge, chromium, started, [*workers, *others], frontier,
                         found[0] if found else Discovery())
 

@@ -7,13 +7,14 @@ from a hook; reject only, --respect-robots, host scope, depth 1) and two tiny CL
 from __future__ import annotations
 
 import asyncio
+import csv
 import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from pixelaudit.config import ScanConfig, parse_resolve
-from pixelaudit.crawl.run import PAGES_FILE, CrawlConfig, crawl_site, usable_cores
+from pixelaudit.crawl.run import PAGES_FILE, PAGES_TABLE, CrawlConfig, crawl_site, usable_cores
 from pixelaudit.result import to_dict
 
 W, B = "https://www.crawl-shop.com", "https://blog.crawl-shop.com"
@@ -58,8 +59,11 @@ def crawl(sites, chromium, ruleset, tmp_path_factory):
         with ThreadPoolExecutor(1) as pool:
             result = pool.submit(asyncio.run, job).result()
         lines = [json.loads(line) for line in (out / PAGES_FILE).read_text().splitlines()]
-        return to_dict(result), lines
+        data = to_dict(result)
+        run.out_dirs[id(data)] = out  # for the pages.csv tests
+        return data, lines
 
+    run.out_dirs = {}
     return run
 
 
@@ -328,3 +332,80 @@ def test_config_file_gives_crawl_its_defaults(cli, sites, tmp_path):
     (tmp_path / "pixelaudit.toml").write_text('scoop = "host"\n')
     code, _stdout, stderr, _data = cli("crawl", f"{W}/", "--out", str(tmp_path / "bad"), cwd=tmp_path)
     assert code == 2 and "unknown key 'scoop'" in stderr
+
+
+# --- Web Storage in a crawl, and pages.csv -----------------------------------------------------------------------
+CHECKOUT = f"{W}/checkout"
+CHECKOUT_STORAGE = ("local", W, "crawlshop.checkout", '{"step":"shipping","items":1,"total":"129.00"}', "set")
+
+
+def storage_of(entries: list[dict]) -> list[tuple]:
+    return [(s["storage"], s["origin"], s["key"], s["value"], s["operation"]) for s in entries]
+
+
+def test_checkout_storage_write_is_recorded_once_on_its_page(full):
+    """/checkout (2 clicks deep) writes localStorage; every page after it still has the entry: it is named
+    once, on /checkout, in pages.jsonl and in findings.json."""
+    data, lines = full
+    assert urls(lines).index(CHECKOUT) < len(lines) - 5  # pages after it saw the entry persist
+    assert {line["url"]: storage_of(line["storage"]) for line in lines if line["storage"]} == {
+        CHECKOUT: [CHECKOUT_STORAGE]}
+    (entry,) = data["storage"]
+    assert storage_of([entry]) == [CHECKOUT_STORAGE]
+    assert (entry["page_url"], entry["scenario"]) == (CHECKOUT, "no-interaction")
+    assert entry["time_ms"] is not None  # the hook saw the write, not only the page's final read
+
+
+def read_table(path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def expected_row(line: dict) -> dict:
+    """A pages.jsonl line's pages.csv row, counted here without pandas."""
+    requests = line["requests"]
+    vendors = sorted({r["tracker"]["vendor"] for r in requests if r["tracker"]})
+    values = (line["scenario"], line["url"], line["depth"], line["status"], line["final_url"], len(line["errors"]),
+              len(requests), sum(r["party"] == "third" for r in requests), "; ".join(vendors),
+              sum(r["pixel"] is not None for r in requests), sum(r["before_consent"] for r in requests),
+              sum(c["before_consent"] for c in line["cookies"]), len(line["cookies"]), len(line["storage"]))
+    return {k: "" if v is None else str(v) for k, v in zip(
+        ("scenario", "url", "depth", "status", "final_url", "errors", "requests", "third_party_requests",
+         "tracker_vendors", "tracking_pixels", "requests_before_consent", "cookies_before_consent", "new_cookies",
+         "new_storage_writes"), values, strict=True)}
+
+
+def test_pages_csv_has_one_row_per_pages_jsonl_line(full, crawl):
+    data, lines = full
+    rows = read_table(crawl.out_dirs[id(data)] / PAGES_TABLE)
+    assert rows == [expected_row(line) for line in lines]
+    by_url = {row["url"]: row for row in rows}
+    assert (by_url[THANK_YOU]["tracker_vendors"], by_url[THANK_YOU]["tracking_pixels"]) == ("Meta Pixel", "1")
+    assert by_url[CHECKOUT]["new_storage_writes"] == "1"
+    assert by_url[f"{W}/help/live-chat"]["status"] == "" and by_url[f"{W}/help/live-chat"]["errors"] == "1"
+
+
+def test_cli_crawl_records_storage_per_scenario_and_writes_pages_csv_also_on_resume(cli, sites, tmp_path):
+    """home → cart → checkout → thank-you in two scenarios: the checkout's write once in each, on /checkout."""
+    out = tmp_path / "storage"
+    args = ("crawl", f"{W}/", "--out", str(out), "--max-pages", "4", "--depth", "3", "--scope", "host",
+            "--include", "/", "--include", "/cart", "--include", "/checkout*", "--scenarios", "no-interaction,reject",
+            "--timeout", "5", "--wait", "0.5", "--fail-on", "none", "--resolve", sites.resolve,
+            "--trust-cert", str(sites.leaf_pem))
+    code, stdout, stderr, data = cli(*args)
+    assert code == 0, stderr
+    assert f"wrote {out / PAGES_TABLE}" in stdout
+    lines = [json.loads(line) for line in (out / PAGES_FILE).read_text().splitlines()]
+    assert [(line["scenario"], line["url"]) for line in lines] == [
+        (s, u) for s in ("no-interaction", "reject") for u in (f"{W}/", f"{W}/cart", CHECKOUT, THANK_YOU)]
+    assert [(line["scenario"], line["url"]) for line in lines if line["storage"]] == [
+        ("no-interaction", CHECKOUT), ("reject", CHECKOUT)]
+    assert [(s["scenario"], s["page_url"], *storage_of([s])[0]) for s in data["storage"]] == [
+        ("no-interaction", CHECKOUT, *CHECKOUT_STORAGE), ("reject", CHECKOUT, *CHECKOUT_STORAGE)]
+    table = (out / PAGES_TABLE).read_text()
+    assert read_table(out / PAGES_TABLE) == [expected_row(line) for line in lines]
+    (out / PAGES_TABLE).unlink()
+    code, stdout, stderr, resumed = cli(*args, "--resume")
+    assert code == 0, stderr
+    assert (out / PAGES_TABLE).read_text() == table  # rebuilt from pages.jsonl as it is on disk
+    assert resumed["storage"] == data["storage"]
