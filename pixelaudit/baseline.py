@@ -17,13 +17,13 @@ from pixelaudit.config import ConfigError
 from pixelaudit.fingerprint import fingerprint, fingerprint_key
 from pixelaudit.model import SEVERITIES
 
-__all__ = ["BASELINE_VERSION", "BaselineError", "Comparison", "Gate", "compare", "create", "entry", "load",
-           "write"]
+__all__ = ["BASELINE_VERSION", "BaselineError", "Comparison", "Gate", "compare", "create", "create_many", "entry",
+           "judge", "load", "write"]
 
 BASELINE_VERSION = 1
 REVIEW_FIELDS = ("reason", "accepted_by")
 _MADE = ("fingerprint", "type", "severity", "scenario", "host", "site", "vendor", "rule", "url_shape", "where",
-         "mail")
+         "mail", "target")
 
 
 class BaselineError(ConfigError):
@@ -67,6 +67,23 @@ def create(result: dict, *, previous: dict | None = None, now: datetime | None =
     if previous is not None:
         out["updated_at"] = stamp
     out["findings"] = sorted(entries.values(), key=_sort_key)
+    return out
+
+
+def create_many(results: list[dict], *, previous: dict | None = None, now: datetime | None = None) -> dict:
+    """One baseline for several targets (config `targets`): each target's entries as `create` makes them,
+    tagged with their `target`, so a target is gated only by its own entries (and its own disappear)."""
+    made = []
+    for result in results:
+        target = result.get("target")
+        kept = None if previous is None else {**previous, "findings": [
+            e for e in previous.get("findings", []) if e.get("target") == target]}
+        made.append((target, create(result, previous=kept, now=now)))
+    out = {**made[0][1], "target": None, "targets": [t for t, _ in made],
+           "source": [{"target": t, **b["source"]} for t, b in made],
+           "findings": [{**e, "target": t} for t, b in made for e in b["findings"]]}
+    if previous is not None:
+        out["created_at"] = previous.get("created_at") or out["created_at"]
     return out
 
 
@@ -153,6 +170,12 @@ class Gate:
                 "baseline": {"file": self.file, "new": len(c.new), "known": len(c.known),
                              "disappeared": list(c.disappeared)}}
 
+    def for_target(self, target: str | None) -> Gate:
+        """The gate for one of several targets: the entries made for it, and those naming no target (a
+        single-site baseline accepts its findings wherever they show)."""
+        entries = [e for e in self.baseline.get("findings", []) if e.get("target") in (None, target)]
+        return Gate(self.file, {**self.baseline, "findings": entries})
+
     @staticmethod
     def gated(result: dict) -> dict:
         """The result as the exit code sees it: only its new findings."""
@@ -172,6 +195,16 @@ class Gate:
         for e in b["disappeared"]:
             out.append(f"  disappeared [{e['severity']}] {e['type']} in {e['scenario']}: {describe(e)}")
         return out
+
+
+def judge(data: dict, policy, gate: Gate | None) -> dict:
+    """findings.json with the config file's policy applied, then the baseline (which sees the policy's
+    severities); before any report is written, so every format shows both."""
+    if policy is not None:
+        from pixelaudit.policy import apply_policy
+
+        data = apply_policy(data, policy)
+    return gate.apply(data) if gate is not None else data
 
 
 def describe(item: dict) -> str:

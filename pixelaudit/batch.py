@@ -79,9 +79,10 @@ def site_configs(sites: list[str], template: ScanConfig) -> list[ScanConfig]:
 
 
 def _row(config: ScanConfig, data: dict) -> SiteRow:
-    # a finding the policy allowed stays in the site's findings.json but is not counted (nor fails the gate)
-    counts = {s: sum(f["severity"] == s and f.get("policy") != "allowed" for f in data["findings"])
-              for s in SEVERITIES}
+    # a finding the policy allowed or the baseline knew stays in the site's findings.json but is not counted
+    # (nor fails the gate)
+    counts = {s: sum(f["severity"] == s and f.get("policy") != "allowed" and f.get("baseline") != "known"
+                     for f in data["findings"]) for s in SEVERITIES}
     fatal = [e["message"] for e in data["errors"] if e["fatal"]]
     return SiteRow(config.target, str(config.out_dir), data["complete"], **counts, error="; ".join(fatal) or None)
 
@@ -100,14 +101,12 @@ def load_knowledge(config: ScanConfig):
 
 
 def _write(config: ScanConfig, result) -> SiteRow:
+    from pixelaudit.baseline import Gate, judge
     from pixelaudit.report import write_reports
     from pixelaudit.result import to_dict
 
-    data = to_dict(result)
-    if config.policy is not None:
-        from pixelaudit.policy import apply_policy
-
-        data = apply_policy(data, config.policy)
+    gate = Gate.load(config.baseline).for_target(config.target) if config.baseline else None
+    data = judge(to_dict(result), config.policy, gate)
     written = write_reports(data, Path(config.out_dir), config.formats)
     if config.evidence:  # last: it hashes findings.json and the reports too
         from pixelaudit.evidence import write_manifest

@@ -133,16 +133,6 @@ def exit_code(result: dict, fail_on: str) -> int:
     return EXIT_OK
 
 
-def judge(data: dict, policy, gate) -> dict:
-    """findings.json with the config file's policy applied, then the baseline (which sees the policy's
-    severities); before any report is written, so every format shows both."""
-    if policy is not None:
-        from pixelaudit.policy import apply_policy
-
-        data = apply_policy(data, policy)
-    return gate.apply(data) if gate is not None else data
-
-
 def _checked_cert(path: Path) -> Path:
     """A --trust-cert file that exists and holds a certificate (checked now, not at browser launch)."""
     from pixelaudit.browser import spki_hash

@@ -40,12 +40,30 @@ def read_result(path: Path) -> dict:
     return data
 
 
+def read_targets(folder: Path) -> list[dict] | None:
+    """Every target's findings.json of a config `targets` (or batch) output folder, in its batch.json order;
+    None when `folder` is not one. Sites are found by folder name, so a moved folder still reads."""
+    index = folder / "batch.json"
+    if not folder.is_dir() or (folder / "findings.json").exists() or not index.is_file():
+        return None
+    try:
+        sites = json.loads(index.read_text(encoding="utf-8"))["sites"]
+        names = [Path(site["out_dir"]).name for site in sites]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        _fail(f"{index}: not a pixelaudit batch index ({exc})")
+    if not names:
+        _fail(f"{index}: lists no sites")
+    return [read_result(folder / name) for name in names]
+
+
 @baseline_app.command("create", epilog="""Examples:\n\n
   pixelaudit baseline create reports/staging/findings.json -o pixelaudit-baseline.json\n\n
-  pixelaudit baseline create reports/staging/findings.json -o pixelaudit-baseline.json --update""")
+  pixelaudit baseline create reports/staging/findings.json -o pixelaudit-baseline.json --update\n\n
+  pixelaudit baseline create reports/targets -o pixelaudit-baseline.json   (config `targets`: every site)""")
 def create_cmd(
     findings: Annotated[Path, typer.Argument(
-        help="findings.json of a scan (or its folder) whose findings you accept.")],
+        help="findings.json of a scan (or its folder) whose findings you accept; or the output folder of "
+             "config `targets` or `batch` (with batch.json): one baseline, each site's entries its own.")],
     out: Annotated[Path, typer.Option(
         "--out", "-o", help="Baseline file to write.")] = Path("pixelaudit-baseline.json"),
     update: Annotated[bool, typer.Option(
@@ -55,7 +73,9 @@ def create_cmd(
     `reason` and `accepted_by` when you review it). Exit 0, or 2 on a usage error."""
     from pixelaudit import baseline
 
-    result = read_result(findings)
+    several = read_targets(findings)
+    result = read_result(findings) if several is None else {"complete": all(r.get("complete", True)
+                                                                            for r in several)}
     previous = None
     if out.exists():
         if not update:
@@ -64,7 +84,8 @@ def create_cmd(
             previous = baseline.load(out)
         except BaselineError as exc:
             _fail(str(exc))
-    made = baseline.create(result, previous=previous)
+    made = baseline.create(result, previous=previous) if several is None else \
+        baseline.create_many(several, previous=previous)
     try:
         baseline.write(made, out)
     except OSError as exc:
@@ -72,8 +93,8 @@ def create_cmd(
     if not result.get("complete", True):
         typer.echo(f"pixelaudit: warning: {findings} is an incomplete scan; the baseline may miss findings",
                    err=True)
-    before = {e["fingerprint"] for e in (previous or {}).get("findings", [])}
-    after = {e["fingerprint"] for e in made["findings"]}
+    before = {(e.get("target"), e["fingerprint"]) for e in (previous or {}).get("findings", [])}
+    after = {(e.get("target"), e["fingerprint"]) for e in made["findings"]}
     change = f" ({len(after - before)} added, {len(before - after)} removed, {len(after & before)} kept)" \
         if previous is not None else ""
     typer.echo(f"wrote {out}: {len(after)} accepted findings{change}")

@@ -16,6 +16,8 @@ import typer
 
 from pixelaudit import cli_options as opt
 from pixelaudit.cli import EXIT_INCOMPLETE, Progress, _checked_cert, _fail, file_config
+from pixelaudit.cli_baseline import Baseline
+from pixelaudit.cli_targets import echo_rows, read_results
 from pixelaudit.config import ConfigError, ScanConfig, check_fail_on, parse_resolve, parse_scenarios
 
 
@@ -44,16 +46,17 @@ def batch(
         help="tcp://HOST:8786: one task per site on this Dask cluster (workers need pixelaudit and Chromium, "
              "and OUT on a shared file system).")] = None,
     chromium: opt.Chromium = None,
+    baseline: Baseline = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the result lines.")] = False,
 ) -> None:
     """Scan every site in a file; write each site's findings.json and report.html, and an index of all."""
+    from pixelaudit.baseline import Gate
     from pixelaudit.batch import (
         BatchError,
         read_sites,
         run_dask,
         run_local,
         site_configs,
-        summary_line,
         worst_exit,
         write_index,
     )
@@ -65,7 +68,9 @@ def batch(
             target=sites[0], out_dir=out.resolve(), resolve=tuple(parse_resolve(r) for r in resolve or ()),
             trust_certs=tuple(_checked_cert(c).resolve() for c in trust_cert or ()), timeout=timeout, wait=wait,
             fail_on=check_fail_on(fail_on), scenarios=parse_scenarios(scenarios), chromium=chromium,
-            policy=file_config().policy)
+            policy=file_config().policy, baseline=baseline.resolve() if baseline else None)
+        if baseline:
+            Gate.load(baseline)  # a bad file stops here, before any scan
         configs = site_configs(sites, template)
     except (BatchError, ConfigError) as exc:
         _fail(str(exc))
@@ -83,8 +88,7 @@ def batch(
     options = {"scenarios": list(template.scenarios), "timeout": timeout, "wait": wait, "fail_on": fail_on,
                "resolve": [m.spec() for m in template.resolve], "dask_scheduler": dask_scheduler}
     written = write_index(rows, out, started, options)
-    for row in rows:
-        typer.echo(summary_line(row))
+    echo_rows(rows, read_results(rows) if baseline else [], quiet)
     if not quiet:
         for path in written:
             typer.echo(f"  wrote {path}")

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from pixelaudit import cli_options as opt
+from pixelaudit.baseline import judge
 from pixelaudit.cli import (
     Progress,
     _checked_cert,
@@ -20,7 +21,6 @@ from pixelaudit.cli import (
     default_out_dir,
     exit_code,
     file_config,
-    judge,
 )
 from pixelaudit.cli_baseline import Baseline
 from pixelaudit.config import (

@@ -39,7 +39,7 @@ def _writer(formats: tuple[str, ...]):
 def run(target: str, *, out: Path, live: bool, identities: tuple[str, ...], formats: tuple[str, ...],
         fail_on: str, resolve: list[str], chromium: str | None, rules_paths: tuple[Path, ...], timeout: float,
         quiet: bool, progress, exit_code, policy=None, gate=None, judge=None) -> int:
-    """Scan e-mails at `target`; print the outcome; return the exit code. `judge(data, policy, gate)` (cli.py's)
+    """Scan e-mails at `target`; print the outcome; return the exit code. `judge(data, policy, gate)` (baseline.py's)
     applies the config file's policy to every message and the baseline `gate` to the result at the top (a lone
     message, or a batch's index, whose findings name their mails)."""
     from pixelaudit.browser import BrowserNotFound, find_chromium

@@ -4,6 +4,7 @@ file's targets) → policy and baseline → reports → exit code. No scanning l
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ from typing import Annotated
 import typer
 
 from pixelaudit import cli_options as opt
+from pixelaudit.baseline import judge
 from pixelaudit.cli import (
     EXIT_USAGE,
     Progress,
@@ -20,7 +22,6 @@ from pixelaudit.cli import (
     default_out_dir,
     exit_code,
     file_config,
-    judge,
 )
 from pixelaudit.cli_baseline import Baseline
 from pixelaudit.config import (
@@ -119,8 +120,6 @@ def scan(
     if not url and not targets:
         _fail("give a URL to scan, or list targets = [\"https://...\"] in pixelaudit.toml or [tool.pixelaudit]")
     url = url or targets[0]
-    if baseline and targets:
-        _fail("--baseline works with one site URL or e-mail path (not with `targets`) for now")
     if max_pages > 1:
         from pixelaudit.cli_crawl import crawl_from_scan
 
@@ -186,7 +185,8 @@ def scan(
     if targets:
         from pixelaudit.cli_targets import scan_targets
 
-        raise typer.Exit(scan_targets(config, targets, knowledge, out, quiet, json_stdout))
+        raise typer.Exit(scan_targets(replace(config, baseline=baseline), targets, knowledge, out, quiet,
+                                      json_stdout))
     with Progress(quiet) as progress:
         if bad_url is not None:
             result = failed_result(config, knowledge, "invalid-url", str(bad_url), started)

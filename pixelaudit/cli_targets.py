@@ -55,7 +55,19 @@ def combined_reports(results: list[dict], out_dir: Path, formats: tuple[str, ...
     return written
 
 
-def _results(rows) -> list[dict]:
+def echo_rows(rows, results: list[dict], quiet: bool) -> None:
+    """A line per site; with a baseline, its new, known and disappeared findings under it."""
+    from pixelaudit.baseline import Gate
+    from pixelaudit.batch import summary_line
+
+    marked = {r.get("target"): r for r in results if "baseline" in r}
+    for row in rows:
+        typer.echo(summary_line(row))
+        if row.target in marked:
+            typer.echo("\n".join("  " + line for line in Gate.lines(marked[row.target], quiet)))
+
+
+def read_results(rows) -> list[dict]:
     """Each target's findings.json as written (a target that failed before writing one has none)."""
     found = []
     for row in rows:
@@ -68,7 +80,7 @@ def scan_targets(template: ScanConfig, targets: tuple[str, ...], knowledge, out:
                  json_stdout: TextIO | None = None) -> int:
     """Scan the configured targets sequentially; print a line per target; return the exit code."""
     from pixelaudit import ci_output
-    from pixelaudit.batch import run_local, summary_line, worst_exit, write_index
+    from pixelaudit.batch import run_local, worst_exit, write_index
     from pixelaudit.cli import Progress, _fail
 
     started = datetime.now(UTC)
@@ -82,12 +94,11 @@ def scan_targets(template: ScanConfig, targets: tuple[str, ...], knowledge, out:
         rows = asyncio.run(run_local(configs, knowledge, 1, progress))
     options = {**template.provenance(), "targets": list(targets)}
     try:
-        results = _results(rows)
+        results = read_results(rows)
         written = write_index(rows, out_dir, started, options) + combined_reports(results, out_dir, formats)
     except OSError as exc:
         _fail(f"cannot write the index to {out_dir}: {exc.strerror or exc}")
-    for row in rows:
-        typer.echo(summary_line(row))
+    echo_rows(rows, results, quiet)
     if not quiet:
         for path in written:
             typer.echo(f"  wrote {path}")

@@ -81,6 +81,7 @@ class ScanConfig:
     second_page: str | None = None  # visited after the consent choice; default: the first same-site link
     evidence: bool = False  # write the evidence bundle (HAR, screenshots, HTML, manifest.json)
     policy: Policy | None = None  # applied to findings.json before reports are written (recorded there, not here)
+    baseline: Path | None = None  # batch and config targets: each site gated by its entries (recorded there too)
 
     def provenance(self) -> dict:
         """Options as recorded in findings.json (header values and passwords left out)."""

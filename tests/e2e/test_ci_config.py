@@ -147,3 +147,39 @@ def test_targets_give_ci_one_sarif_one_junit_json_lines_and_a_step_summary(cli, 
     assert f'name="{LEAKY}: scan"' in junit and f'name="{COMPLIANT}: scan"' in junit
     text = summary.read_text(encoding="utf-8")
     assert text.index(LEAKY) < text.index(COMPLIANT) and "❌" in text
+
+
+def test_targets_baseline_round_trip_gates_each_target_by_its_own_entries(cli, tmp_path):
+    """Before: `scan --baseline` with config targets was refused (exit 2)."""
+    cwd = write_config(tmp_path / "ci", f'targets = ["{LEAKY}", "{COMPLIANT}"]\n')
+    first = tmp_path / "first"
+    code, _out, err, _ = cli("scan", "--out", str(first), "--quiet", cwd=cwd)
+    assert code == 1, err
+    baseline = tmp_path / "baseline.json"
+    code, stdout, err, _ = cli("baseline", "create", str(first), "-o", str(baseline))
+    assert code == 0, err
+    made = json.loads(baseline.read_text())
+    assert made["targets"] == [LEAKY, COMPLIANT] and {e["target"] for e in made["findings"]} == {LEAKY}
+    assert stdout.startswith(f"wrote {baseline}: {len(made['findings'])} accepted findings")
+
+    code, stdout, err, _ = cli("scan", "--out", str(tmp_path / "same"), "--baseline", str(baseline), cwd=cwd)
+    assert code == 0, err + stdout  # nothing new on either site
+    assert f"baseline {baseline}: 0 new, {len(made['findings'])} known, 0 disappeared" in stdout
+
+    dropped = made["findings"].pop(0)  # un-accept one of the leaky site's findings
+    baseline.write_text(json.dumps(made), encoding="utf-8")
+    out = tmp_path / "again"
+    code, stdout, err, _ = cli("scan", "--out", str(out), "--baseline", str(baseline), cwd=cwd)
+    assert code == 1, err + stdout
+    leaky = json.loads((out / "leaky.consent-judge.com" / "findings.json").read_text())
+    new = [f for f in leaky["findings"] if f["baseline"] == "new"]
+    assert [f["fingerprint"] for f in new] == [dropped["fingerprint"]]
+    assert stdout.count("  NEW [") == 1 and "disappeared [" not in stdout
+    index = json.loads((out / "batch.json").read_text())
+    assert [r[dropped["severity"]] for r in index["sites"]] == [1, 0]  # only the new finding counts
+
+
+def test_targets_with_a_bad_baseline_stop_before_scanning(cli, tmp_path):
+    cwd = write_config(tmp_path / "ci", f'targets = ["{LEAKY}"]\n')
+    code, _out, err, _ = cli("scan", "--baseline", str(tmp_path / "missing.json"), cwd=cwd)
+    assert code == 2 and err.startswith(f"pixelaudit: error: baseline {tmp_path / 'missing.json'}: no such file")

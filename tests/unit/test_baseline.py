@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pixelaudit.baseline import BaselineError, Gate, compare, create, load, write
+from pixelaudit.baseline import BaselineError, Gate, compare, create, create_many, load, write
 from pixelaudit.config import ConfigError
 from pixelaudit.fingerprint import fingerprint
 
@@ -130,3 +130,39 @@ def test_gate_load_reads_the_file(tmp_path):
     write(create(SAMPLE, now=NOW), path)
     gate = Gate.load(path)
     assert gate.file == str(path) and gate.apply(SAMPLE)["baseline"]["new"] == 0
+
+
+def _site(target: str, *findings: dict) -> dict:
+    return {**_result(*findings), "target": target}
+
+
+def test_one_baseline_for_several_targets_gates_each_by_its_own_entries():
+    shop, blog = "https://shop.example/", "https://blog.example/"
+    made = create_many([_site(shop, _finding("a.example"), _finding("gone.example")),
+                        _site(blog, _finding("a.example"))], now=NOW)
+    assert made["targets"] == [shop, blog] and made["target"] is None
+    assert [(e["target"], e["host"]) for e in made["findings"]] == [
+        (shop, "a.example"), (shop, "gone.example"), (blog, "a.example")]
+    gate = Gate("b.json", made)
+    # the blog lost nothing: the shop's gone.example entry is not the blog's to miss
+    blog_now = gate.for_target(blog).apply(_site(blog, _finding("a.example")))
+    assert (blog_now["baseline"]["known"], blog_now["baseline"]["disappeared"]) == (1, [])
+    shop_now = gate.for_target(shop).apply(_site(shop, _finding("a.example"), _finding("new.example")))
+    assert [f["baseline"] for f in shop_now["findings"]] == ["known", "new"]
+    assert [e["host"] for e in shop_now["baseline"]["disappeared"]] == ["gone.example"]
+    # a finding accepted on one target is new on another
+    other = gate.for_target(blog).apply(_site(blog, _finding("gone.example")))
+    assert [f["baseline"] for f in other["findings"]] == ["new"]
+    # a single-site baseline (entries without a target) still accepts its findings on every target
+    single = Gate("b.json", create(_site(shop, _finding("a.example")), now=NOW)).for_target(blog)
+    assert single.apply(_site(blog, _finding("a.example")))["baseline"]["known"] == 1
+
+
+def test_updating_a_targets_baseline_keeps_each_targets_reviewer_fields():
+    shop, blog = "https://shop.example/", "https://blog.example/"
+    first = create_many([_site(shop, _finding("a.example")), _site(blog, _finding("a.example"))], now=NOW)
+    first["findings"][1]["reason"] = "blog: accepted by DPO"
+    later = create_many([_site(shop, _finding("a.example")), _site(blog, _finding("a.example"))],
+                        previous=first, now=datetime(2026, 12, 1, tzinfo=UTC))
+    assert [e["reason"] for e in later["findings"]] == [None, "blog: accepted by DPO"]
+    assert later["created_at"] == first["created_at"] and later["updated_at"] == "2026-12-01T00:00:00Z"
