@@ -20,10 +20,11 @@ PAGES_TABLE = "pages.csv"
 CHUNK_LINES = 200  # pages.jsonl lines per DataFrame; a line holds a page's requests, so keep it modest
 PAGE_COLUMNS = ("scenario", "url", "depth", "status", "final_url", "errors", "new_cookies", "new_storage_writes")
 COUNT_COLUMNS = ("requests", "third_party_requests", "tracker_vendors", "tracking_pixels",
-                 "requests_before_consent", "cookies_before_consent")
+                 "tracker_requests_before_consent", "tracker_cookies_before_consent")
 COLUMNS = ("scenario", "url", "depth", "status", "final_url", "errors", "requests", "third_party_requests",
-           "tracker_vendors", "tracking_pixels", "requests_before_consent", "cookies_before_consent",
-           "new_cookies", "new_storage_writes")
+           "tracker_vendors", "tracking_pixels", "tracker_requests_before_consent",
+           "tracker_cookies_before_consent", "new_cookies", "new_storage_writes")
+# "before consent" counts trackers only: the shop's own page load or session cookie before a choice is no news
 TEXT_COLUMNS = ("scenario", "url", "final_url", "tracker_vendors")  # the site's own strings: no formulas
 
 
@@ -41,10 +42,12 @@ def page_frame(lines: list[dict]) -> pd.DataFrame:
          len(line["cookies"]), len(line.get("storage") or ())) for line in lines], columns=list(PAGE_COLUMNS))
     requests = pd.DataFrame.from_records(
         [(row, r["party"] == "third", (r["tracker"] or {}).get("vendor"), r["pixel"] is not None,
-          bool(r["before_consent"])) for row, line in enumerate(lines) for r in line["requests"]],
+          bool(r["before_consent"]) and r["tracker"] is not None) for row, line in enumerate(lines)
+         for r in line["requests"]],
         columns=["row", "third", "vendor", "pixel", "before_consent"])
     cookies = pd.DataFrame.from_records(
-        [(row, bool(c["before_consent"])) for row, line in enumerate(lines) for c in line["cookies"]],
+        [(row, bool(c["before_consent"]) and c["tracker"] is not None) for row, line in enumerate(lines)
+         for c in line["cookies"]],
         columns=["row", "before_consent"])
     by_page = requests.groupby("row")
     counts = pd.DataFrame({
@@ -52,9 +55,10 @@ def page_frame(lines: list[dict]) -> pd.DataFrame:
         "third_party_requests": by_page["third"].sum(),
         "tracker_vendors": by_page["vendor"].agg(lambda v: "; ".join(sorted(set(v.dropna())))),
         "tracking_pixels": by_page["pixel"].sum(),
-        "requests_before_consent": by_page["before_consent"].sum(),
+        "tracker_requests_before_consent": by_page["before_consent"].sum(),
     }).reindex(pages.index)
-    counts["cookies_before_consent"] = cookies.groupby("row")["before_consent"].sum().reindex(pages.index)
+    counts["tracker_cookies_before_consent"] = cookies.groupby("row")["before_consent"].sum().reindex(
+        pages.index)
     table = pages.join(counts)
     numbers = [c for c in COUNT_COLUMNS if c != "tracker_vendors"]
     table[numbers] = table[numbers].fillna(0).astype("int64")

@@ -367,12 +367,14 @@ def expected_row(line: dict) -> dict:
     vendors = sorted({r["tracker"]["vendor"] for r in requests if r["tracker"]})
     values = (line["scenario"], line["url"], line["depth"], line["status"], line["final_url"], len(line["errors"]),
               len(requests), sum(r["party"] == "third" for r in requests), "; ".join(vendors),
-              sum(r["pixel"] is not None for r in requests), sum(r["before_consent"] for r in requests),
-              sum(c["before_consent"] for c in line["cookies"]), len(line["cookies"]), len(line["storage"]))
+              sum(r["pixel"] is not None for r in requests),
+              sum(bool(r["before_consent"] and r["tracker"]) for r in requests),
+              sum(bool(c["before_consent"] and c["tracker"]) for c in line["cookies"]), len(line["cookies"]),
+              len(line["storage"]))
     return {k: "" if v is None else str(v) for k, v in zip(
         ("scenario", "url", "depth", "status", "final_url", "errors", "requests", "third_party_requests",
-         "tracker_vendors", "tracking_pixels", "requests_before_consent", "cookies_before_consent", "new_cookies",
-         "new_storage_writes"), values, strict=True)}
+         "tracker_vendors", "tracking_pixels", "tracker_requests_before_consent", "tracker_cookies_before_consent",
+         "new_cookies", "new_storage_writes"), values, strict=True)}
 
 
 def test_pages_csv_has_one_row_per_pages_jsonl_line(full, crawl):

@@ -81,11 +81,13 @@ def test_one_row_per_line_with_its_counts(tmp_path) -> None:
     home, thanks, hang, _ = rows
     assert home == {"scenario": "no-interaction", "url": f"{W}/", "depth": "0", "status": "200",
                     "final_url": f"{W}/", "errors": "0", "requests": "2", "third_party_requests": "1",
-                    "tracker_vendors": "Google Analytics", "tracking_pixels": "0", "requests_before_consent": "1",
-                    "cookies_before_consent": "1", "new_cookies": "2", "new_storage_writes": "1"}
+                    "tracker_vendors": "Google Analytics", "tracking_pixels": "0",
+                    "tracker_requests_before_consent": "0",  # app.js is first-party, GA came after consent
+                    "tracker_cookies_before_consent": "0",  # sid is the shop's own session cookie
+                    "new_cookies": "2", "new_storage_writes": "1"}
     assert (thanks["requests"], thanks["third_party_requests"], thanks["tracking_pixels"]) == ("3", "3", "2")
     assert thanks["tracker_vendors"] == "Google Analytics; Meta"  # sorted, each once
-    assert (thanks["depth"], thanks["requests_before_consent"], thanks["new_storage_writes"]) == ("3", "3", "0")
+    assert (thanks["depth"], thanks["tracker_requests_before_consent"], thanks["new_storage_writes"]) == ("3", "3", "0")
     assert (hang["status"], hang["final_url"], hang["errors"], hang["requests"], hang["tracker_vendors"]) == (
         "", "", "1", "0", "")
 
