@@ -38,10 +38,11 @@ def _writer(formats: tuple[str, ...]):
 
 def run(target: str, *, out: Path, live: bool, identities: tuple[str, ...], formats: tuple[str, ...],
         fail_on: str, resolve: list[str], chromium: str | None, rules_paths: tuple[Path, ...], timeout: float,
-        quiet: bool, progress, exit_code, policy=None, gate=None, judge=None) -> int:
-    """Scan e-mails at `target`; print the outcome; return the exit code. `judge(data, policy, gate)` (baseline.py's)
-    applies the config file's policy to every message and the baseline `gate` to the result at the top (a lone
-    message, or a batch's index, whose findings name their mails)."""
+        quiet: bool, progress, exit_code, policy=None, gate=None) -> int:
+    """Scan e-mails at `target`; print the outcome; return the exit code. The config file's `policy` applies to
+    every message and the baseline `gate` to the result at the top (a lone message, or a batch's index, whose
+    findings name their mails), both through baseline.judge as for web scans."""
+    from pixelaudit.baseline import judge
     from pixelaudit.browser import BrowserNotFound, find_chromium
     from pixelaudit.classify import Knowledge
     from pixelaudit.mail.scan import MailConfig, scan_mail
@@ -68,8 +69,11 @@ def run(target: str, *, out: Path, live: bool, identities: tuple[str, ...], form
                "timeout": timeout}
     config = MailConfig(path=path, out_dir=out, live=live, identities=identities, formats=formats,
                         timeout=timeout, resolve=mappings, options=options)
+
+    def judged(data: dict, top: bool) -> dict:
+        return judge(data, policy, gate if top else None)
+
     try:
-        judged = None if judge is None else (lambda data, top: judge(data, policy, gate if top else None))
         data, written = asyncio.run(scan_mail(config, rules, rules_info=rules_info(Knowledge(rules, (), False)),
                                               write=_writer(formats), chromium=browser, progress=progress,
                                               judge=judged))

@@ -147,7 +147,7 @@ def scan(
                                 formats=ci_output.with_json(formats, json_out), fail_on=level,
                                 resolve=list(resolve or ()), chromium=chromium, rules_paths=tuple(rules or ()),
                                 timeout=timeout, quiet=quiet, progress=progress, exit_code=exit_code,
-                                policy=file_config().policy, gate=mail_gate, judge=judge)
+                                policy=file_config().policy, gate=mail_gate)
         ci_output.publish(None, mail_out, json_stdout)
         raise typer.Exit(code)
     from pixelaudit.browser import BrowserNotFound
