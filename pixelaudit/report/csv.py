@@ -43,6 +43,12 @@ def write(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
         ("cookies.csv", "cookies", COOKIE_COLUMNS, flatten_cookie),
         ("findings.csv", "findings", FINDING_COLUMNS, flatten_finding),
     )
+    return _write_tables(result, out_dir, tables)
+
+
+def _write_tables(result: dict, out_dir: pathlib.Path,
+                  tables: tuple[tuple[str, str, tuple[str, ...], Callable[[dict], dict]], ...]) -> list[pathlib.Path]:
+    """Each (file name, findings.json key, columns, flatten) table as a CSV file; the files written."""
     written = []
     for filename, key, columns, flatten in tables:
         path = out_dir / filename
@@ -120,10 +126,4 @@ def write_email(result: dict, out_dir: pathlib.Path) -> list[pathlib.Path]:
         ("links.csv", "click_tracking", EMAIL_LINK_COLUMNS, dict),
         ("findings.csv", "findings", FINDING_COLUMNS, flatten_finding),
     )
-    written = []
-    for filename, key, columns, flatten in tables:
-        path = out_dir / filename
-        frame(result.get(key) or [], columns, flatten).to_csv(
-            path, index=False, encoding="utf-8-sig", lineterminator="\n", na_rep="")  # as write() above
-        written.append(path)
-    return written
+    return _write_tables(result, out_dir, tables)
