@@ -32,11 +32,8 @@ def batch(
     ] = "no-interaction,reject,accept,gpc",
     resolve: opt.Resolve = None,
     trust_cert: opt.TrustCert = None,
-    timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
-                                           help="Seconds for each page to load.")] = 30.0,
-    wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
-                                        help="At most this many seconds per page for the network to go quiet.")
-                    ] = 5.0,
+    timeout: opt.PageTimeout = 30.0,
+    wait: opt.PageWait = 5.0,
     fail_on: opt.FailOn = "high",
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", envvar="PIXELAUDIT_JOBS", min=1,
                                       help="Sites scanned at once in this process [default: half the cores].")

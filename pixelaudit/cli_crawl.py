@@ -65,11 +65,8 @@ def crawl(
     trust_cert: opt.TrustCert = None,
     ignore_https_errors: opt.IgnoreHttpsErrors = False,
     user_agent: opt.UserAgent = None,
-    timeout: Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
-                                           help="Seconds for each page to load.")] = 30.0,
-    wait: Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
-                                        help="At most this many seconds per page for the network to go quiet.")
-                    ] = 5.0,
+    timeout: opt.PageTimeout = 30.0,
+    wait: opt.PageWait = 5.0,
     header: opt.Header = None,
     http_credentials: opt.HttpCredentials = None,
     fail_on: opt.FailOn = "high",

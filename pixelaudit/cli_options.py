@@ -32,3 +32,8 @@ FilterList = Annotated[list[Path] | None, typer.Option(
 Heuristics = Annotated[bool, typer.Option(
     "--heuristics/--no-heuristics", envvar="PIXELAUDIT_HEURISTICS",
     help="Report unknown third parties that send identifiers as trackers (category unknown).")]
+# crawl and batch: per page (scan's own say "the page")
+PageTimeout = Annotated[float, typer.Option("--timeout", envvar="PIXELAUDIT_TIMEOUT", min=1,
+                                            help="Seconds for each page to load.")]
+PageWait = Annotated[float, typer.Option("--wait", envvar="PIXELAUDIT_WAIT", min=0,
+                                         help="At most this many seconds per page for the network to go quiet.")]
